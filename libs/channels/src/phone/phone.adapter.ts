@@ -1,0 +1,80 @@
+import type { ChannelAdapter, InputError, ParseResult } from '../channel-adapter';
+import type { InboundInteraction } from '../interaction';
+import { toE164 } from '../phone-number';
+import { validateInput } from '../validation/validate-input';
+import { CallLogDto } from './call-log.dto';
+
+export const MAX_CALL_LOGS_PER_REQUEST = 1000;
+
+export interface CallLogContext {
+  partnerId: string;
+}
+
+/**
+ * Call logs from outsourced call centres. A request is one call log or an array of them; one
+ * bad item rejects them all, with each item's errors under its index.
+ */
+export class PhoneAdapter implements ChannelAdapter<unknown, CallLogContext> {
+  readonly channel = 'phone' as const;
+
+  parseInbound(body: unknown, { partnerId }: CallLogContext): ParseResult<InboundInteraction[]> {
+    const bulk = Array.isArray(body);
+    const items: unknown[] = bulk ? body : [body];
+    if (items.length === 0) return fail('(body)', 'must hold at least one call log');
+    if (items.length > MAX_CALL_LOGS_PER_REQUEST) {
+      return fail('(body)', `must hold at most ${MAX_CALL_LOGS_PER_REQUEST} call logs, got ${items.length}`);
+    }
+    const errors: InputError[] = [];
+    const interactions: InboundInteraction[] = [];
+    items.forEach((item, index) => {
+      const prefix = bulk ? `[${index}]` : '';
+      const parsed = validateInput(CallLogDto, item, prefix);
+      if (!parsed.ok) return void errors.push(...parsed.errors);
+      const phone = toE164(parsed.value.customerPhone);
+      if (!phone) {
+        return void errors.push({
+          path: join(prefix, 'customerPhone'),
+          message: 'customerPhone must be a phone number in international format, e.g. +447700900123',
+        });
+      }
+      if (parsed.value.endedAt && Date.parse(parsed.value.endedAt) < Date.parse(parsed.value.startedAt)) {
+        return void errors.push({ path: join(prefix, 'endedAt'), message: 'endedAt must not be before startedAt' });
+      }
+      interactions.push(toInteraction(parsed.value, phone, partnerId));
+    });
+    return errors.length ? { ok: false, errors } : { ok: true, value: interactions };
+  }
+}
+
+function toInteraction(log: CallLogDto, phone: string, partnerId: string): InboundInteraction {
+  return {
+    channel: 'phone',
+    direction: log.direction,
+    kind: 'call',
+    identity: { channel: 'phone', address: phone },
+    externalId: log.externalId,
+    // Two call centres may use the same ids: idempotency is per partner.
+    idempotencyKey: `${partnerId}:${log.externalId}`,
+    occurredAt: new Date(log.startedAt).toISOString(),
+    text: log.notes ?? '',
+    customerName: log.customerName,
+    metadata: {
+      direction: log.direction,
+      outcome: log.outcome,
+      durationSeconds: log.durationSeconds ?? durationOf(log),
+      agentName: log.agentName ?? null,
+      recordingUrl: log.recordingUrl ?? null,
+      partnerId,
+      taskId: log.taskId ?? null,
+      endedAt: log.endedAt ? new Date(log.endedAt).toISOString() : null,
+    },
+  };
+}
+
+function durationOf(log: CallLogDto): number | null {
+  if (!log.endedAt) return null;
+  return Math.round((Date.parse(log.endedAt) - Date.parse(log.startedAt)) / 1000);
+}
+
+const join = (prefix: string, field: string) => (prefix ? `${prefix}.${field}` : field);
+const fail = (path: string, message: string): ParseResult<never> => ({ ok: false, errors: [{ path, message }] });

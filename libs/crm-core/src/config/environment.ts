@@ -1,0 +1,113 @@
+/**
+ * Typed readers for the contract's environment variables. Each app reads its variables once at
+ * start-up through these and fails with every problem listed, not the first one.
+ */
+export type Environment = Record<string, string | undefined>;
+
+export class ConfigurationError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export class EnvironmentReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Environment) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.env[name]?.trim();
+    return value ? value : fallback;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  required(name: string, why: string): string {
+    const value = this.optional(name);
+    if (!value) this.problems.push(`${name} is required: ${why}`);
+    return value ?? '';
+  }
+
+  port(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      this.problems.push(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+      return fallback;
+    }
+    return port;
+  }
+
+  positiveInt(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) {
+      this.problems.push(`${name} must be a positive whole number, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+    const value = this.optional(name) ?? fallback;
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error();
+    } catch {
+      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL, got "${redactUrl(value)}"`);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.string(name, fallback);
+    if (!allowed.includes(value as T)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  /** Throws once with every problem found. */
+  done(): void {
+    if (this.problems.length) throw new ConfigurationError(this.problems);
+  }
+}
+
+/** A URL as it may appear in logs and errors: no password. */
+export function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The variables both processes read. */
+export interface SharedConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  logLevel: LogLevel;
+}
+
+export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
+  return {
+    databaseUrl: reader.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omnihub', ['postgres:', 'postgresql:'])!,
+    redisUrl: reader.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
+    logLevel: reader.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+  };
+}

@@ -1,0 +1,40 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1763870400000];
+
+export interface DatabaseSettings {
+  url: string;
+  /** Connections in this process's pool. */
+  poolSize: number;
+}
+
+export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    // Schema changes only ever go through reviewed migrations.
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize, idleTimeoutMillis: 0 },
+  };
+}
+
+export async function openDataSource(settings: DatabaseSettings): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(settings)).initialize();
+}
+
+/** Runs pending migrations under an advisory lock, so api instances starting together take turns. */
+export async function migrate(db: DataSource): Promise<void> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(7231001)');
+    await db.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(7231001)').catch(() => undefined);
+    await runner.release();
+  }
+}

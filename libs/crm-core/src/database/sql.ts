@@ -1,0 +1,22 @@
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Either the pool or a transaction's manager: services run the same SQL inside or outside one. */
+export type Db = DataSource | EntityManager;
+
+/** Rows of any statement, including UPDATE .. RETURNING (which TypeORM's plain query() wraps). */
+export async function queryRows<T>(db: Db, text: string, params: unknown[] = []): Promise<T[]> {
+  if (db instanceof DataSource) {
+    const runner = db.createQueryRunner();
+    try {
+      return (await runner.query(text, params, true)).records as T[];
+    } finally {
+      await runner.release();
+    }
+  }
+  if (!db.queryRunner) throw new Error('queryRows needs a transaction manager or the data source');
+  return (await db.queryRunner.query(text, params, true)).records as T[];
+}
+
+export async function queryOne<T>(db: Db, text: string, params: unknown[] = []): Promise<T | undefined> {
+  return (await queryRows<T>(db, text, params))[0];
+}

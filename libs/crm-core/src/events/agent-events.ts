@@ -1,0 +1,20 @@
+import type { ConversationView } from '../conversations/conversation.view';
+import type { CustomerSummary } from '../customers/customer.view';
+import type { InteractionView } from '../interactions/interaction.view';
+import type { TaskView } from '../retention/task.view';
+
+/** Everything the server pushes on the `/agents` namespace: event name → payload. */
+export interface AgentEventMap {
+  'interaction.created': { interaction: InteractionView };
+  'conversation.updated': { conversation: ConversationView };
+  'customer.updated': { customer: CustomerSummary };
+  'task.created': { task: TaskView };
+  'task.updated': { task: TaskView };
+}
+
+export type AgentEventName = keyof AgentEventMap;
+
+export const AGENTS_NAMESPACE = '/agents';
+
+/** The Redis stream the api instances' socket.io adapter reads, shared with the worker's publisher. */
+export const AGENT_EVENTS_STREAM = 'omnihub:socket.io';

@@ -8,10 +8,14 @@ export const INGEST_QUEUE = 'interaction-ingest';
 
 export const INGEST_JOB = 'ingest';
 
-/** An inbound item, normalized by its channel adapter. Job id = `<channel>:<idempotencyKey>`. */
+/** An inbound item, normalized by its channel adapter. */
 export type IngestJob = InboundInteraction;
 
-export const ingestJobId = (item: InboundInteraction) => `${item.channel}:${item.idempotencyKey}`;
+/**
+ * The job id is the item's idempotency key, so a redelivery while the job is still kept is not
+ * queued twice. Encoded because BullMQ refuses `:` in custom ids.
+ */
+export const ingestJobId = (item: InboundInteraction) => encodeURIComponent(`${item.channel}:${item.idempotencyKey}`);
 
 /** Retry policy for channel-driven writes: a database blip must not lose a message. */
 export const INGEST_JOB_OPTIONS = {

@@ -1,0 +1,46 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CrmCoreModule, HealthModule, RedisModule } from '@omnihub/crm-core';
+import { LoggerModule } from 'nestjs-pino';
+import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
+import { ApiConfig } from './config/api-config';
+import { ConfigModule } from './config/config.module';
+import { ConversationsModule } from './conversations/conversations.module';
+import { CustomersModule } from './customers/customers.module';
+import { loggerParams } from './http/logging';
+import { IngressModule } from './ingress/ingress.module';
+import { PartnersModule } from './partners/partners.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { RetentionModule } from './retention/retention.module';
+import { StartupService } from './startup.service';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => loggerParams(config.shared.logLevel) }),
+    CrmCoreModule.forRootAsync({
+      inject: [ApiConfig],
+      useFactory: (config: ApiConfig) => ({ url: config.shared.databaseUrl, poolSize: config.databasePoolSize }),
+    }),
+    RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),
+    BullModule.forRootAsync({
+      inject: [ApiConfig],
+      // A producer fails fast while Redis is down instead of queueing commands in memory.
+      useFactory: (config: ApiConfig) => ({
+        connection: { url: config.shared.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      }),
+    }),
+    HealthModule,
+    AuthModule,
+    RealtimeModule,
+    AgentsModule,
+    PartnersModule,
+    ConversationsModule,
+    CustomersModule,
+    RetentionModule,
+    IngressModule,
+  ],
+  providers: [StartupService],
+})
+export class ApiModule {}

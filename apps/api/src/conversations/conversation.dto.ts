@@ -1,0 +1,37 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { CHANNELS, type Channel } from '@omnihub/channels';
+import { CONVERSATION_STATUSES, type ConversationStatus } from '@omnihub/crm-core';
+import { IsIn, IsOptional, IsUUID, Matches, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../http/page-query.dto';
+
+const UUID_OR_KEYWORD = /^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+export class ConversationQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
+  @IsOptional()
+  @IsIn(CONVERSATION_STATUSES)
+  status?: ConversationStatus;
+
+  @ApiPropertyOptional({ enum: CHANNELS })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+
+  @ApiPropertyOptional({ description: '`me`, `none` (unassigned) or an agent id' })
+  @IsOptional()
+  @Matches(UUID_OR_KEYWORD, { message: 'assigneeId must be me, none or an agent id' })
+  assigneeId?: string;
+}
+
+export class UpdateConversationDto {
+  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
+  @IsOptional()
+  @IsIn(CONVERSATION_STATUSES)
+  status?: ConversationStatus;
+
+  @ApiPropertyOptional({ nullable: true, description: 'an agent id, or null to unassign' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  assigneeId?: string | null;
+}

@@ -1,0 +1,27 @@
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import {
+  AgentEmailTakenError,
+  AgentNotFoundError,
+  AssigneeNotFoundError,
+  ConversationNotFoundError,
+  ConversationReopenConflictError,
+  CustomerNotFoundError,
+  InvalidCursorError,
+  SelfMergeError,
+  TaskNotFoundError,
+} from '@omnihub/crm-core';
+
+/** crm-core's named errors as the HTTP answers a client can act on. */
+export function toHttpError(error: unknown): unknown {
+  if (error instanceof CustomerNotFoundError || error instanceof ConversationNotFoundError) {
+    return new NotFoundException(error.message);
+  }
+  if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError) return new NotFoundException(error.message);
+  if (error instanceof InvalidCursorError || error instanceof SelfMergeError || error instanceof AssigneeNotFoundError) {
+    return new BadRequestException(error.message);
+  }
+  if (error instanceof AgentEmailTakenError || error instanceof ConversationReopenConflictError) {
+    return new ConflictException(error.message);
+  }
+  return error;
+}

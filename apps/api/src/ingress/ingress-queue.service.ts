@@ -1,0 +1,51 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import type { InboundInteraction } from '@omnihub/channels';
+import { INGEST_JOB, INGEST_QUEUE, ingestJobId, queryRows, type IngestJob } from '@omnihub/crm-core';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+export interface EnqueueOutcome {
+  accepted: number;
+  duplicates: number;
+}
+
+/**
+ * Every channel's way in: accepting an item means it is durably queued for the worker, which
+ * does the writing. Items already stored, or repeated within the request, count as duplicates.
+ */
+@Injectable()
+export class IngressQueue {
+  private readonly logger = new Logger(IngressQueue.name);
+
+  constructor(
+    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue<IngestJob>,
+    private readonly db: DataSource,
+  ) {}
+
+  async enqueue(items: InboundInteraction[]): Promise<EnqueueOutcome> {
+    const stored = await this.storedKeys(items);
+    const fresh = new Map<string, InboundInteraction>();
+    for (const item of items) {
+      const key = ingestJobId(item);
+      if (!stored.has(key)) fresh.set(key, item);
+    }
+    try {
+      await this.queue.addBulk([...fresh].map(([jobId, data]) => ({ name: INGEST_JOB, data, opts: { jobId } })));
+    } catch (error) {
+      this.logger.error(`could not queue ${fresh.size} interaction(s): ${(error as Error).message}`);
+      throw new ServiceUnavailableException('The hub could not queue the request right now; nothing was stored. Retry shortly.');
+    }
+    return { accepted: fresh.size, duplicates: items.length - fresh.size };
+  }
+
+  private async storedKeys(items: InboundInteraction[]): Promise<Set<string>> {
+    const rows = await queryRows<{ channel: InboundInteraction['channel']; idempotency_key: string }>(
+      this.db,
+      `SELECT channel, idempotency_key FROM interactions
+       WHERE (channel, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [items.map((i) => i.channel), items.map((i) => i.idempotencyKey)],
+    );
+    return new Set(rows.map((row) => ingestJobId({ channel: row.channel, idempotencyKey: row.idempotency_key } as InboundInteraction)));
+  }
+}

@@ -1,0 +1,40 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { AGENT_EVENTS_STREAM } from '@omnihub/crm-core';
+import { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+
+/** How long a dropped agent may take to come back and still receive what it missed. */
+export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
+/**
+ * socket.io across api instances through a Redis stream. The stream (unlike the classic
+ * pub/sub adapter) keeps packets, so a client that reconnects to any instance within the window
+ * gets what it missed, in order; the worker publishes agent events into the same stream.
+ */
+export class RedisStreamsIoAdapter extends IoAdapter {
+  private readonly redis: Redis;
+
+  constructor(app: INestApplicationContext, redisUrl: string) {
+    super(app);
+    this.redis = new Redis(redisUrl);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const withRecovery: Partial<ServerOptions> = {
+      ...options,
+      serveClient: false,
+      // Run the auth middleware on recovery too: a disabled agent must not slip back in.
+      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    };
+    const server = super.createIOServer(port, withRecovery as ServerOptions) as Server;
+    server.adapter(createAdapter(this.redis, { streamName: AGENT_EVENTS_STREAM, maxLen: 100_000 }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RetentionTasksService, type AgentView, type PartnerView } from '@omnihub/crm-core';
+import { CurrentAgent, CurrentPartner, PartnerOnly } from '../auth/access.decorators';
+import { AgentEventsService } from '../realtime/agent-events.service';
+import { TaskQueryDto, UpdateTaskDto } from './task.dto';
+
+@ApiTags('tasks')
+@Controller('api')
+export class TasksController {
+  constructor(
+    private readonly tasks: RetentionTasksService,
+    private readonly events: AgentEventsService,
+  ) {}
+
+  @ApiBearerAuth()
+  @Get('tasks')
+  async list(@Query() { status, assigneeId }: TaskQueryDto, @CurrentAgent() agent: AgentView) {
+    const items = await this.tasks.list({ status, assigneeId: assigneeId === 'me' ? agent.id : undefined });
+    return { items, nextCursor: null };
+  }
+
+  @ApiBearerAuth()
+  @Patch('tasks/:id')
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() change: UpdateTaskDto) {
+    const task = await this.tasks.change(id, change);
+    this.events.emit('task.updated', { task });
+    return task;
+  }
+
+  /** The calling call centre's tasks. */
+  @ApiSecurity('partnerApiKey')
+  @PartnerOnly()
+  @Get('partner/tasks')
+  async partnerTasks(@CurrentPartner() partner: PartnerView) {
+    return { items: await this.tasks.list({ partnerId: partner.id }), nextCursor: null };
+  }
+}

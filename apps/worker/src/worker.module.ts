@@ -1,0 +1,32 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CrmCoreModule, HealthModule, INGEST_QUEUE, RedisModule } from '@omnihub/crm-core';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule } from './config/config.module';
+import { WorkerConfig } from './config/worker-config';
+import { IngestProcessor } from './ingest/ingest.processor';
+import { AgentEventsPublisher } from './realtime/agent-events.publisher';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) => ({ pinoHttp: { level: config.shared.logLevel, autoLogging: false } }),
+    }),
+    CrmCoreModule.forRootAsync({
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) => ({ url: config.shared.databaseUrl, poolSize: config.databasePoolSize }),
+    }),
+    RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),
+    BullModule.forRootAsync({
+      inject: [WorkerConfig],
+      // Workers block on Redis and must ride out reconnects: never give up on a command.
+      useFactory: (config: WorkerConfig) => ({ connection: { url: config.shared.redisUrl, maxRetriesPerRequest: null } }),
+    }),
+    BullModule.registerQueue({ name: INGEST_QUEUE }),
+    HealthModule,
+  ],
+  providers: [IngestProcessor, AgentEventsPublisher],
+})
+export class WorkerModule {}

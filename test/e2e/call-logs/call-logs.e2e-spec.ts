@@ -1,0 +1,105 @@
+import { bearer, callLog, createPartner, login, request } from '../../support/clients';
+import { Hub } from '../../support/hub';
+import { waitFor } from '../../support/wait-for';
+
+describe('POST /api/call-logs', () => {
+  let hub: Hub;
+  let apiKey: string;
+  let partnerId: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    hub = await Hub.start({ name: 'call_logs', redisDb: 1 });
+    adminToken = await login(hub.api.url);
+    ({ apiKey, id: partnerId } = await createPartner(hub.api.url, adminToken));
+  });
+  afterAll(() => hub?.stop());
+
+  const post = (body: unknown, key = apiKey) => request(hub.api.url, 'POST', '/api/call-logs', { body, headers: { 'x-api-key': key } });
+  const interactions = () => hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'phone'");
+
+  it('turns one call log into one interaction with the call in its metadata', async () => {
+    const log = callLog(1, { customerName: 'Ada Lovelace', agentName: 'Sam', recordingUrl: 'https://rec.example/1.mp3', outcome: 'complaint', notes: 'Kettle arrived broken' });
+    const response = await post(log);
+    expect(response).toEqual({ status: 202, body: { accepted: 1, duplicates: 0 } });
+
+    const row = await waitFor('the interaction', async () => (await hub.db.query("SELECT * FROM interactions WHERE external_id = 'call-1'")).rows[0]);
+    expect(row).toMatchObject({ channel: 'phone', kind: 'call', direction: 'inbound', text: 'Kettle arrived broken', intent: 'complaint' });
+    expect(row.occurred_at.toISOString()).toBe(log.startedAt);
+    expect(row.metadata).toMatchObject({ outcome: 'complaint', durationSeconds: log.durationSeconds, agentName: 'Sam', recordingUrl: 'https://rec.example/1.mp3', partnerId, direction: 'inbound' });
+
+    const customers = await request<{ items: Array<{ name: string; identities: unknown[] }> }>(hub.api.url, 'GET', `/api/customers?q=${encodeURIComponent(log.customerPhone)}`, { headers: bearer(adminToken) });
+    expect(customers.body.items).toEqual([expect.objectContaining({ name: 'Ada Lovelace', identities: [{ channel: 'phone', address: log.customerPhone }] })]);
+  });
+
+  it('takes 1000 call logs at once, each exactly once, and re-posting adds none', async () => {
+    const before = await interactions();
+    const batch = Array.from({ length: 1000 }, (_, i) => callLog(1000 + i));
+    expect((await post(batch)).body).toEqual({ accepted: 1000, duplicates: 0 });
+    await waitFor('1000 interactions', async () => (await interactions()) === before + 1000, 60_000);
+
+    expect((await post(batch)).body).toEqual({ accepted: 0, duplicates: 1000 });
+    // Give a wrongly queued duplicate time to land before counting again.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await interactions()).toBe(before + 1000);
+    expect(await hub.count("SELECT sum(count) AS n FROM customer_activity_daily WHERE channel = 'phone'")).toBe(before + 1000);
+  });
+
+  it('counts an item repeated within one request as a duplicate', async () => {
+    const log = callLog(5000);
+    expect((await post([log, log])).body).toEqual({ accepted: 1, duplicates: 1 });
+    await waitFor('the one interaction', async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id = 'call-5000'")) === 1);
+  });
+
+  it('rejects the whole request when one item is bad, with its index in the error path', async () => {
+    const before = await interactions();
+    const batch = [callLog(7000), callLog(7001), { ...callLog(7002), startedAt: 'yesterday' }, callLog(7003, { customerPhone: 'call me' })];
+    const response = await post(batch);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: '[2].startedAt', message: expect.stringContaining('ISO 8601') },
+        { path: '[3].customerPhone', message: expect.stringContaining('international format') },
+      ]),
+    );
+    expect(response.body.message).toEqual(expect.stringContaining('nothing was stored'));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await interactions()).toBe(before);
+    expect(await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id LIKE 'call-700%'")).toBe(0);
+  });
+
+  it.each([
+    ['an unknown field', { ...callLog(8000), colour: 'blue' }, '[0].colour'],
+    ['a wrong type', { ...callLog(8001), durationSeconds: 'long' }, '[0].durationSeconds'],
+    ['an unknown outcome', { ...callLog(8002), outcome: 'shrug' }, '[0].outcome'],
+  ])('refuses %s with a 400 naming the field', async (_, item, path) => {
+    const response = await post([item]);
+    expect(response.status).toBe(400);
+    const errors = response.body.errors as Array<{ path: string }>;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.map((e) => e.path)).toEqual(errors.map(() => path));
+  });
+
+  it('refuses an empty array and more than 1000 items', async () => {
+    expect((await post([])).status).toBe(400);
+    const tooMany = await post(Array.from({ length: 1001 }, (_, i) => callLog(20_000 + i)));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.message).toEqual(expect.stringContaining('at most 1000'));
+  });
+
+  it('keeps call logs of two partners apart even with the same externalId', async () => {
+    const other = await createPartner(hub.api.url, adminToken, 'Other Centre');
+    const before = await interactions();
+    expect((await post(callLog(9000), other.apiKey)).body).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await post(callLog(9000))).body).toEqual({ accepted: 1, duplicates: 0 });
+    await waitFor('both interactions', async () => (await interactions()) === before + 2);
+  });
+
+  it('gives the call log customer name only to a customer without one', async () => {
+    await post(callLog(9100, { customerPhone: '+447700900555', customerName: 'First Name' }));
+    await post(callLog(9101, { customerPhone: '+447700900555', customerName: 'Second Name' }));
+    await waitFor('both calls', async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id IN ('call-9100', 'call-9101')")) === 2);
+    const { rows } = await hub.db.query("SELECT c.name FROM customers c JOIN customer_identities i ON i.customer_id = c.id WHERE i.address = '+447700900555'");
+    expect(rows).toEqual([{ name: 'First Name' }]);
+  });
+});

@@ -1,0 +1,114 @@
+import { Redis } from 'ioredis';
+import { Client, Pool } from 'pg';
+import { API_MAIN, freePort, HubProcess, WORKER_MAIN } from './processes';
+
+export const ADMIN = { email: 'admin@omnihub.test', password: 'admin-password-1' };
+export const TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
+
+const PG_ROOT = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_ROOT = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface HubOptions {
+  /** Names the test database: `omnihub_test_<name>`. */
+  name: string;
+  /**
+   * The Redis database (1–15) this test file owns; queues, streams and sessions are scoped to it.
+   * Each e2e file takes its own number (listed in test/README.md).
+   */
+  redisDb: number;
+  apis?: number;
+  worker?: boolean;
+  env?: Record<string, string>;
+}
+
+/**
+ * A whole hub for one test file: a fresh database, an owned Redis database, N api processes and
+ * a worker, all started from the build exactly as an operator would.
+ */
+export class Hub {
+  readonly apis: HubProcess[] = [];
+  worker?: HubProcess;
+  readonly db: Pool;
+
+  private constructor(
+    readonly databaseUrl: string,
+    readonly redisUrl: string,
+    readonly env: Record<string, string>,
+  ) {
+    this.db = new Pool({ connectionString: databaseUrl, max: 3 });
+  }
+
+  static async start(options: HubOptions): Promise<Hub> {
+    const database = `omnihub_test_${options.name.replace(/\W/g, '_')}`;
+    await recreateDatabase(database);
+    const redisUrl = `${REDIS_ROOT}/${options.redisDb}`;
+    await flushRedis(redisUrl);
+    const databaseUrl = PG_ROOT.replace(/\/[^/]*$/, `/${database}`);
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      JWT_SECRET: 'test-jwt-secret-0123456789',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      TWILIO_AUTH_TOKEN,
+      SMTP_INBOUND_PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const hub = new Hub(databaseUrl, redisUrl, env);
+    try {
+      // One after another: the first runs the migrations, the rest find them done.
+      for (let i = 0; i < (options.apis ?? 1); i++) {
+        const api = new HubProcess(`api-${i}`, API_MAIN, await freePort(), env);
+        hub.apis.push(api);
+        await api.start();
+      }
+      if (options.worker ?? true) await hub.startWorker();
+    } catch (error) {
+      await hub.stop();
+      throw error;
+    }
+    return hub;
+  }
+
+  get api(): HubProcess {
+    return this.apis[0];
+  }
+
+  async startWorker(): Promise<HubProcess> {
+    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), this.env);
+    await this.worker.start();
+    return this.worker;
+  }
+
+  async count(sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(sql, params);
+    return Number(rows[0].n);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apis, ...(this.worker ? [this.worker] : [])].map((p) => p.stop()));
+    await this.db.end();
+    await flushRedis(this.redisUrl);
+  }
+}
+
+async function recreateDatabase(name: string): Promise<void> {
+  const client = new Client({ connectionString: PG_ROOT });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function flushRedis(url: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,50 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/** The Node globals our plain JavaScript files (jest config, scripts) use; TypeScript files get theirs from the compiler. */
+const nodeGlobals = Object.fromEntries(
+  [
+    'AbortController',
+    'AbortSignal',
+    'Buffer',
+    'URL',
+    '__dirname',
+    '__filename',
+    'clearInterval',
+    'clearTimeout',
+    'console',
+    'fetch',
+    'module',
+    'process',
+    'require',
+    'setInterval',
+    'setTimeout',
+  ].map((name) => [name, 'readonly']),
+);
+
+export default defineConfig(
+  // `eslint .` never walks outside the repository; the shared bench (../shared) is named for clarity only.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.dev/', '../shared/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: nodeGlobals },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['**/*.mjs'], languageOptions: { sourceType: 'module', globals: nodeGlobals } },
+  // Last, so formatting is Prettier's alone.
+  prettier,
+);

@@ -4,3 +4,8 @@ export * from './phone-number';
 export * from './validation/validate-input';
 export * from './phone/call-log.dto';
 export * from './phone/phone.adapter';
+export * from './sms/sms.adapter';
+export * from './sms/sms-keywords';
+export * from './sms/sms-delivery-status';
+export * from './sms/sms-send.errors';
+export * from './sms/twilio-params';

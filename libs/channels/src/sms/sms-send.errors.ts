@@ -1,0 +1,35 @@
+import twilio from 'twilio';
+
+/** Replies cannot go out at all: the operator has not given the hub Twilio credentials. */
+export class SmsNotConfiguredError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`SMS replies are not configured: set ${missing.join(', ')} on the worker to send SMS through Twilio`);
+  }
+}
+
+/**
+ * Twilio (or the network on the way) refused a message. `retryable` says whether the same
+ * request may succeed later: Twilio's 5xx, rate limiting (429) and network failures may;
+ * any other 4xx (bad number, unsubscribed recipient, bad credentials) will not.
+ */
+export class SmsSendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** Twilio's error code (https://www.twilio.com/docs/api/errors), when it gave one. */
+    readonly code: number | null,
+    readonly httpStatus: number | null,
+  ) {
+    super(message);
+  }
+}
+
+export function toSmsSendError(error: unknown): SmsSendError {
+  if (error instanceof twilio.RestException) {
+    const retryable = error.status >= 500 || error.status === 429;
+    return new SmsSendError(`Twilio answered ${error.status}: ${error.message}`, retryable, error.code ?? null, error.status);
+  }
+  // No HTTP answer at all (refused, reset, timed out): the message may be sent on a retry.
+  const detail = error instanceof Error ? error.message : String(error);
+  return new SmsSendError(`Twilio could not be reached: ${detail}`, true, null, null);
+}

@@ -6,6 +6,8 @@ export function contractValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
+    // One message per field: the first rule it breaks.
+    stopAtFirstError: true,
     transform: true,
     exceptionFactory: (validationErrors) => {
       const errors = flattenValidationErrors(validationErrors);

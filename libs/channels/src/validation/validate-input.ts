@@ -21,7 +21,7 @@ export function validateInput<T extends object>(dto: ClassConstructor<T>, plain:
     return { ok: false, errors: [{ path: prefix || '(body)', message: 'must be a JSON object' }] };
   }
   const instance = plainToInstance(dto, plain);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
   if (errors.length) return { ok: false, errors: flattenValidationErrors(errors, prefix) };
   return { ok: true, value: instance };
 }

@@ -1,4 +1,4 @@
-import { EnvironmentReader, readSharedConfig, type Environment, type SharedConfig } from '@omnihub/crm-core';
+import { EnvironmentReader, readSharedConfig, type Environment, type SharedConfig } from '@omnihub/crm-core/config/environment';
 
 /** The api's configuration (CONTRACT.md, "Processes and configuration"), read once at start-up. */
 export class ApiConfig {

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { TASK_STATUSES, type TaskStatus } from '@omnihub/crm-core';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../http/page-query.dto';
 
-export class TaskQueryDto {
+export class TaskQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TASK_STATUSES })
   @IsOptional()
   @IsIn(TASK_STATUSES)

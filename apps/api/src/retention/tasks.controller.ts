@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RetentionTasksService, type AgentView, type PartnerView } from '@omnihub/crm-core';
 import { CurrentAgent, CurrentPartner, PartnerOnly } from '../auth/access.decorators';
 import { AgentEventsService } from '../realtime/agent-events.service';
+import { PageQueryDto } from '../http/page-query.dto';
 import { TaskQueryDto, UpdateTaskDto } from './task.dto';
 
 @ApiTags('tasks')
@@ -15,9 +16,8 @@ export class TasksController {
 
   @ApiBearerAuth()
   @Get('tasks')
-  async list(@Query() { status, assigneeId }: TaskQueryDto, @CurrentAgent() agent: AgentView) {
-    const items = await this.tasks.list({ status, assigneeId: assigneeId === 'me' ? agent.id : undefined });
-    return { items, nextCursor: null };
+  list(@Query() { assigneeId, ...query }: TaskQueryDto, @CurrentAgent() agent: AgentView) {
+    return this.tasks.list({ ...query, assigneeId: assigneeId === 'me' ? agent.id : undefined });
   }
 
   @ApiBearerAuth()
@@ -32,7 +32,7 @@ export class TasksController {
   @ApiSecurity('partnerApiKey')
   @PartnerOnly()
   @Get('partner/tasks')
-  async partnerTasks(@CurrentPartner() partner: PartnerView) {
-    return { items: await this.tasks.list({ partnerId: partner.id }), nextCursor: null };
+  partnerTasks(@Query() query: PageQueryDto, @CurrentPartner() partner: PartnerView) {
+    return this.tasks.list({ ...query, partnerId: partner.id });
   }
 }

@@ -97,11 +97,6 @@ export class ConversationsService {
     }
     return this.get(id);
   }
-
-  /** Opening a conversation counts as reading it. */
-  async markRead(id: string): Promise<void> {
-    await this.db.query('UPDATE conversations SET unread_count = 0 WHERE id = $1 AND unread_count > 0', [id]);
-  }
 }
 
 export class ConversationReopenConflictError extends Error {

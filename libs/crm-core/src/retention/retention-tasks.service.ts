@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { decodeCursor, toPage, type Page } from '../database/cursor';
 import { queryRows } from '../database/sql';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskStatus, type TaskView } from './task.view';
 
@@ -6,6 +7,8 @@ export interface TaskQuery {
   status?: TaskStatus;
   assigneeId?: string;
   partnerId?: string;
+  cursor?: string;
+  limit: number;
 }
 
 export interface TaskChange {
@@ -25,19 +28,25 @@ export class TaskNotFoundError extends Error {
 export class RetentionTasksService {
   constructor(private readonly db: DataSource) {}
 
-  async list({ status, assigneeId, partnerId }: TaskQuery): Promise<TaskView[]> {
+  /** Newest first. */
+  async list({ status, assigneeId, partnerId, cursor, limit }: TaskQuery): Promise<Page<TaskView>> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (status) where.push(`status = $${params.push(status)}`);
-    if (assigneeId) where.push(`assignee_id = $${params.push(assigneeId)}`);
-    if (partnerId) where.push(`partner_id = $${params.push(partnerId)}`);
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (status) where.push(`status = ${param(status)}`);
+    if (assigneeId) where.push(`assignee_id = ${param(assigneeId)}`);
+    if (partnerId) where.push(`partner_id = ${param(partnerId)}`);
+    if (cursor) {
+      const position = decodeCursor(cursor);
+      where.push(`(created_at, id) < (${param(position.at)}::timestamptz, ${param(position.id)}::uuid)`);
+    }
     const rows = await queryRows<TaskRow>(
       this.db,
       `SELECT ${TASK_COLUMNS} FROM retention_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY due_at NULLS LAST, created_at LIMIT 500`,
+       ORDER BY created_at DESC, id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
-    return rows.map(toTaskView);
+    return toPage(rows, limit, toTaskView, (row) => ({ at: row.created_at.toISOString(), id: row.id }));
   }
 
   async change(id: string, change: TaskChange): Promise<TaskView> {

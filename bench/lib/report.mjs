@@ -1,0 +1,162 @@
+// Medians over rounds, hub/floor ratios, and the tables (console text and Markdown).
+
+export const SCENARIO_TITLES = {
+  max: 'as fast as possible (--rate 0)',
+  100: '100 msg/s offered',
+  300: '300 msg/s offered',
+  1000: '1,000 msg/s offered',
+};
+
+const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
+
+// [key, label, value of one run, how summarised: 'median' | 'sum']
+export const FIGURES = [
+  ['e2ePerSec', 'end-to-end msg/s', (r) => r.e2ePerSec],
+  ['httpPerSec', 'HTTP accepted msg/s', (r) => r.httpPerSec],
+  ['e2eP50', 'e2e latency p50 ms', (r) => r.e2eMs.p50],
+  ['e2eP95', 'e2e latency p95 ms', (r) => r.e2eMs.p95],
+  ['e2eP99', 'e2e latency p99 ms', (r) => r.e2eMs.p99],
+  ['httpP50', 'HTTP latency p50 ms', (r) => r.httpMs.p50],
+  ['httpP99', 'HTTP latency p99 ms', (r) => r.httpMs.p99],
+  ['cpuApi', 'CPU µs/msg api', (r) => r.cpuUsPerMsg.api],
+  ['cpuWorker', 'CPU µs/msg worker', (r) => r.cpuUsPerMsg.worker],
+  ['cpuPostgres', 'CPU µs/msg postgres', (r) => r.cpuUsPerMsg.postgres],
+  ['cpuRedis', 'CPU µs/msg redis', (r) => r.cpuUsPerMsg.redis],
+  ['cpuTotal', 'CPU µs/msg api+worker+pg+redis', (r) => r.cpuUsPerMsg.total],
+  ['cpuProxy', 'CPU µs/msg proxy: balancer or --trace (not in total)', (r) => r.cpuUsPerMsg.proxy],
+  ['cpuLoadgen', 'CPU µs/msg load generator (not in total)', (r) => r.cpuUsPerMsg.loadgen],
+  ['pgXact', 'PostgreSQL transactions/msg', (r) => r.pg?.xactPerMsg],
+  ['redisDbMB', 'Redis MB held by the run\u2019s db after it', (r) => MB(r.redis?.dbBytes)],
+  ['redisKeys', 'Redis keys after the run', (r) => r.redis?.keys],
+  ['redisUsedMB', 'Redis used_memory MB after (server-wide)', (r) => MB(r.redis?.usedMemory)],
+  ['httpErrors', 'HTTP errors (sum of rounds)', (r) => r.httpErrors, 'sum'],
+  ['lost', 'lost messages (sum of rounds)', (r) => r.lost, 'sum'],
+  ['duplicates', 'duplicated events (sum of rounds)', (r) => r.duplicates, 'sum'],
+];
+
+export function median(xs) {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** runs: per-run summaries → [{ scenario, hub: {key: v}, floor: {...}, ratio: {...}, runs: {hub, floor}, e2eRange }] in run order */
+export function summarise(runs) {
+  const out = [];
+  const scenarios = [...new Set(runs.map((r) => r.scenario))];
+  for (const scn of scenarios) {
+    const entry = { scenario: scn, hub: {}, floor: {}, ratio: {}, runs: {}, e2eRange: {} };
+    for (const side of ['hub', 'floor']) {
+      const rs = runs.filter((r) => r.scenario === scn && r.side === side && !r.error);
+      entry.runs[side] = rs.length;
+      if (!rs.length) continue;
+      for (const [key, , f, how] of FIGURES) {
+        const vals = rs.map(f);
+        entry[side][key] = how === 'sum' ? vals.reduce((x, y) => x + (y ?? 0), 0) : median(vals);
+      }
+      const t = rs.map((r) => r.e2ePerSec);
+      entry.e2eRange[side] = [Math.min(...t), Math.max(...t)];
+    }
+    for (const [key] of FIGURES) {
+      const h = entry.hub[key], f = entry.floor[key];
+      entry.ratio[key] = typeof h === 'number' && typeof f === 'number' && f !== 0 ? Math.round((h / f) * 100) / 100 : null;
+    }
+    out.push(entry);
+  }
+  return out;
+}
+
+const fmt = (v) => {
+  if (v === null || v === undefined) return '–';
+  if (typeof v !== 'number') return String(v);
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 10) return (Math.round(v * 10) / 10).toString();
+  return (Math.round(v * 100) / 100).toString();
+};
+const fmtRatio = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
+
+function rowsFor(entry) {
+  return FIGURES.filter(([key]) => entry.hub[key] != null || entry.floor[key] != null).map(([key, label]) => [
+    label,
+    fmt(entry.hub[key]),
+    fmt(entry.floor[key]),
+    fmtRatio(entry.ratio[key]),
+  ]);
+}
+
+function textTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function consoleReport(summary) {
+  const parts = [];
+  for (const entry of summary) {
+    const scn = entry.scenario;
+    parts.push(`\n== ${SCENARIO_TITLES[scn] ?? scn}  (runs: hub ${entry.runs.hub ?? 0}, floor ${entry.runs.floor ?? 0}; medians)`);
+    parts.push(textTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
+  }
+  return parts.join('\n');
+}
+
+function mdTable(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** A compact one-row-per-scenario table, then one detailed table per scenario. */
+export function markdownReport(summary, meta) {
+  const lines = [];
+  lines.push(`## ${meta.date} · ${meta.topology} · ${meta.rounds} round(s), medians`);
+  lines.push('');
+  lines.push(
+    `Commit \`${meta.commit}\`${meta.dirty ? ' (with uncommitted changes)' : ''}; ${meta.machine}; ` +
+      `${meta.messages.toLocaleString('en-US')} messages from ${meta.customers.toLocaleString('en-US')} customers ` +
+      `(rates: ${meta.rateSeconds} s of load, at most --messages), warm-up ${meta.warmup}, worker concurrency ${meta.workerConcurrency}, ` +
+      `${meta.httpConcurrency} HTTP connections; floor with FLOOR_EMIT_ALL=1 (the same three events per message). ` +
+      `Load average before/after: ${meta.loadBefore} / ${meta.loadAfter}. Command: \`${meta.command}\`.`,
+  );
+  lines.push('');
+  const compact = summary.map((e) => {
+    const scn = e.scenario;
+    const pair = (k) => `${fmt(e.hub[k])} / ${fmt(e.floor[k])} (${fmtRatio(e.ratio[k])})`;
+    return [
+      SCENARIO_TITLES[scn] ?? scn,
+      pair('e2ePerSec'),
+      `${fmt(e.hub.e2eP50)} / ${fmt(e.hub.e2eP99)} · ${fmt(e.floor.e2eP50)} / ${fmt(e.floor.e2eP99)}`,
+      `${fmt(e.hub.cpuApi)}+${fmt(e.hub.cpuWorker)}+${fmt(e.hub.cpuPostgres)}+${fmt(e.hub.cpuRedis)} = ${fmt(e.hub.cpuTotal)} · ` +
+        `${fmt(e.floor.cpuApi)}+${fmt(e.floor.cpuWorker)}+${fmt(e.floor.cpuPostgres)}+${fmt(e.floor.cpuRedis)} = ${fmt(e.floor.cpuTotal)} (${fmtRatio(e.ratio.cpuTotal)})`,
+      pair('redisDbMB'),
+      `${e.hub.lost ?? '–'}/${e.hub.duplicates ?? '–'} · ${e.floor.lost ?? '–'}/${e.floor.duplicates ?? '–'}`,
+    ];
+  });
+  lines.push(
+    mdTable(
+      [
+        'variant',
+        'end-to-end msg/s hub / floor (ratio)',
+        'e2e p50 / p99 ms hub · floor',
+        'CPU µs/msg api+worker+pg+redis hub · floor (ratio)',
+        'Redis MB after, hub / floor',
+        'lost/dup hub · floor',
+      ],
+      compact,
+    ),
+  );
+  for (const entry of summary) {
+    const scn = entry.scenario;
+    lines.push('');
+    lines.push(`<details><summary>${SCENARIO_TITLES[scn] ?? scn}: every figure</summary>`);
+    lines.push('');
+    lines.push(mdTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
+    lines.push('');
+    lines.push('</details>');
+  }
+  lines.push('');
+  return lines.join('\n');
+}

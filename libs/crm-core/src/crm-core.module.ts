@@ -6,6 +6,9 @@ import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
 import { openDataSource, type DatabaseSettings } from './database/data-source';
 import { InteractionIngestService } from './interactions/interaction-ingest.service';
+import { SmsOptOutsService } from './opt-outs/sms-opt-outs.service';
+import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
+import { OutboundMessagesService } from './outbound/outbound-messages.service';
 import { PartnersService } from './partners/partners.service';
 import { RetentionTasksService } from './retention/retention-tasks.service';
 
@@ -16,8 +19,11 @@ const SERVICES = [
   CustomersService,
   IdentityResolutionService,
   InteractionIngestService,
+  OutboundDeliveryService,
+  OutboundMessagesService,
   PartnersService,
   RetentionTasksService,
+  SmsOptOutsService,
 ];
 
 export interface CrmCoreOptions {

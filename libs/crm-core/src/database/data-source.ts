@@ -1,7 +1,8 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema';
+import { SmsOptOuts1795392000000 } from './migrations/1795392000000-sms-opt-outs';
 
-export const MIGRATIONS = [InitialSchema1763870400000];
+export const MIGRATIONS = [InitialSchema1763870400000, SmsOptOuts1795392000000];
 
 export interface DatabaseSettings {
   url: string;

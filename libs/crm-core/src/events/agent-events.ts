@@ -6,6 +6,8 @@ import type { TaskView } from '../retention/task.view';
 /** Everything the server pushes on the `/agents` namespace: event name → payload. */
 export interface AgentEventMap {
   'interaction.created': { interaction: InteractionView };
+  /** An interaction changed after it was created: an outbound message's deliveryStatus moved on. */
+  'interaction.updated': { interaction: InteractionView };
   'conversation.updated': { conversation: ConversationView };
   'customer.updated': { customer: CustomerSummary };
   'task.created': { task: TaskView };

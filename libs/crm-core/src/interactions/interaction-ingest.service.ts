@@ -3,6 +3,7 @@ import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { previewOf, toConversationView, type ConversationRow, type ConversationView } from '../conversations/conversation.view';
 import { toCustomerSummary, type CustomerRow, type CustomerSummary } from '../customers/customer.view';
+import { recordSmsConsent } from '../opt-outs/sms-opt-outs.service';
 import { INGEST_SQL } from './interaction-ingest.statements';
 import type { InteractionView } from './interaction.view';
 import { classifyIntent } from './intent.rules';
@@ -89,6 +90,8 @@ export class InteractionIngestService {
         intent === 'enquiry' ? 1 : 0,
       ]);
     }
+    // STOP or START changes the number's consent together with the message that carried it.
+    if (item.channel === 'sms' && inbound) await recordSmsConsent(client, item);
     return {
       status: 'created',
       interaction: {

@@ -1,4 +1,5 @@
 import type { InboundInteraction } from '@omnihub/channels';
+import type { DeliveryReport } from '../outbound/outbound-delivery.service';
 
 /**
  * The job catalogue both apps import: queue names (kebab-case, never renamed once shipped) and
@@ -25,3 +26,44 @@ export const INGEST_JOB_OPTIONS = {
   removeOnComplete: { age: 3600, count: 5000 },
   removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
 } as const;
+
+/** Agents' replies waiting to be sent by the worker through their channel's adapter. */
+export const OUTBOUND_SEND_QUEUE = 'outbound-send';
+
+export const OUTBOUND_SEND_JOB = 'send';
+
+/** The reply is already stored (`queued`); the job only names it. */
+export interface OutboundSendJob {
+  interactionId: string;
+}
+
+/** The job id is the interaction's: queueing the same reply twice sends it once. */
+export const outboundSendJobId = (job: OutboundSendJob) => job.interactionId;
+
+/**
+ * Provider outages and network errors are retried with growing pauses (1 s … 16 s); an answer
+ * that will not change (a 4xx) fails the reply at once, without retries.
+ */
+export const OUTBOUND_SEND_JOB_OPTIONS = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+} as const;
+
+/** Providers' delivery news about messages the hub sent (Twilio's status callbacks). */
+export const DELIVERY_STATUS_QUEUE = 'delivery-status';
+
+export const DELIVERY_STATUS_JOB = 'delivery-status';
+
+export type DeliveryStatusJob = DeliveryReport;
+
+/** One job per message and status: a redelivered callback is not queued twice. */
+export const deliveryStatusJobId = (job: DeliveryStatusJob) =>
+  encodeURIComponent(`${job.channel}:${job.providerId}:${job.providerStatus}`);
+
+/**
+ * A callback can beat the sender's record of the message id by a moment: the job retries until
+ * the message is known, as an ingest job retries a database blip.
+ */
+export const DELIVERY_STATUS_JOB_OPTIONS = INGEST_JOB_OPTIONS;

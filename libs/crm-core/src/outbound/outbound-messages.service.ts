@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { InteractionKind } from '@omnihub/channels';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CONVERSATION_COLUMNS, previewOf, toConversationView, type ConversationRow, type ConversationView } from '../conversations/conversation.view';
+import { ConversationNotFoundError } from '../conversations/conversations.service';
+import { queryOne, queryRows } from '../database/sql';
+import { INGEST_SQL } from '../interactions/interaction-ingest.statements';
+import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from '../interactions/interaction.view';
+import { isOptedOut } from '../opt-outs/sms-opt-outs.service';
+import { ReplyChannelUnavailableError, ReplyTooLongError, SmsRecipientOptedOutError } from './outbound-message.errors';
+
+export interface MessageAuthor {
+  agentId: string;
+  agentName: string;
+}
+
+export interface NewConversationMessage {
+  text: string;
+  /** An internal note: stored for agents, never sent. */
+  private?: boolean;
+}
+
+export interface PostedMessage {
+  interaction: InteractionView;
+  conversation: ConversationView;
+}
+
+/** Twilio refuses longer bodies (error 21617); longer replies are split by the agent. */
+export const MAX_SMS_REPLY_LENGTH = 1600;
+
+/**
+ * An agent's message in a conversation, written in one transaction: the interaction, the
+ * conversation's inbox summary and the day's activity. A reply is stored `queued`; sending it
+ * is the worker's job. An SMS reply to a number that opted out is refused before anything is
+ * stored.
+ */
+export class OutboundMessagesService {
+  constructor(private readonly db: DataSource) {}
+
+  post(conversationId: string, author: MessageAuthor, message: NewConversationMessage): Promise<PostedMessage> {
+    return this.db.transaction(async (tx) => {
+      // Locked so two agents' replies update the inbox summary one after the other.
+      const conversation = await queryOne<ConversationRow>(
+        tx,
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations cv JOIN customers cu ON cu.id = cv.customer_id
+         WHERE cv.id = $1 FOR UPDATE OF cv`,
+        [conversationId],
+      );
+      if (!conversation) throw new ConversationNotFoundError(conversationId);
+      const note = message.private === true;
+      const recipient = note ? null : await this.recipientFor(tx, conversation, message.text);
+      const kind: InteractionKind = note ? 'note' : 'message';
+      const occurredAt = new Date().toISOString();
+      // Until the provider names the message, its own id is the hub's.
+      const key = randomUUID();
+      const metadata = { agentId: author.agentId, agentName: author.agentName, ...(recipient && { to: recipient }) };
+      const [{ id }] = await queryRows<{ id: string }>(tx, INGEST_SQL.insertInteraction.text, [
+        conversation.customer_id,
+        conversation.id,
+        conversation.channel,
+        'outbound',
+        kind,
+        message.text,
+        null,
+        occurredAt,
+        key,
+        key,
+        note ? null : 'queued',
+        null,
+        metadata,
+        author.agentId,
+      ]);
+      if (!note) {
+        await tx.query(INGEST_SQL.countActivity.text, [conversation.customer_id, occurredAt.slice(0, 10), conversation.channel, 0, 0]);
+      }
+      const updated = await queryOne<ConversationRow>(
+        tx,
+        // A note is for agents: it leaves the customer-facing preview alone.
+        `UPDATE conversations cv SET updated_at = now(),
+           last_interaction_at = CASE WHEN $2::boolean THEN GREATEST(cv.last_interaction_at, $3::timestamptz) ELSE cv.last_interaction_at END,
+           last_interaction_preview = CASE WHEN $2::boolean THEN $4 ELSE cv.last_interaction_preview END
+         FROM customers cu WHERE cv.id = $1 AND cu.id = cv.customer_id
+         RETURNING ${CONVERSATION_COLUMNS}`,
+        [conversation.id, !note, occurredAt, previewOf(message.text)],
+      );
+      const row = await queryOne<InteractionRow>(tx, `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`, [id]);
+      return { interaction: toInteractionView(row!), conversation: toConversationView(updated!) };
+    });
+  }
+
+  /** Where a reply on the conversation's channel goes; refuses what cannot or may not be sent. */
+  private async recipientFor(tx: EntityManager, conversation: ConversationRow, text: string): Promise<string> {
+    switch (conversation.channel) {
+      case 'sms':
+        return this.smsRecipient(tx, conversation, text);
+      case 'phone':
+        throw new ReplyChannelUnavailableError('phone', 'a call log records a call that already happened');
+      default:
+        throw new ReplyChannelUnavailableError(conversation.channel, 'this hub does not send on it yet');
+    }
+  }
+
+  /** The number the customer last texted from in this conversation, else their oldest phone. */
+  private async smsRecipient(tx: EntityManager, conversation: ConversationRow, text: string): Promise<string> {
+    if (text.length > MAX_SMS_REPLY_LENGTH) throw new ReplyTooLongError('sms', MAX_SMS_REPLY_LENGTH, text.length);
+    const row = await queryOne<{ phone: string | null }>(
+      tx,
+      `SELECT coalesce(
+         (SELECT i.metadata->>'from' FROM interactions i
+          WHERE i.conversation_id = $1 AND i.direction = 'inbound' AND i.kind = 'message'
+          ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1),
+         (SELECT ci.address FROM customer_identities ci WHERE ci.customer_id = $2 AND ci.channel = 'phone'
+          ORDER BY ci.created_at, ci.id LIMIT 1)) AS phone`,
+      [conversation.id, conversation.customer_id],
+    );
+    const phone = row?.phone;
+    if (!phone) throw new ReplyChannelUnavailableError('sms', 'the customer has no phone number to text');
+    if (await isOptedOut(tx, phone)) throw new SmsRecipientOptedOutError(phone);
+    return phone;
+  }
+}

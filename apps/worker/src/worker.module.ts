@@ -1,10 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CrmCoreModule, HealthModule, INGEST_QUEUE, RedisModule } from '@omnihub/crm-core';
+import { CrmCoreModule, DELIVERY_STATUS_QUEUE, HealthModule, INGEST_QUEUE, OUTBOUND_SEND_QUEUE, RedisModule } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module';
 import { WorkerConfig } from './config/worker-config';
 import { IngestProcessor } from './ingest/ingest.processor';
+import { DeliveryStatusProcessor } from './outbound/delivery-status.processor';
+import { OutboundSendProcessor } from './outbound/outbound-send.processor';
+import { OutboundSender } from './outbound/outbound-sender.service';
+import { smsAdapterProvider } from './outbound/sms-adapter.provider';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
 
 @Module({
@@ -24,9 +28,9 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
       // Workers block on Redis and must ride out reconnects: never give up on a command.
       useFactory: (config: WorkerConfig) => ({ connection: { url: config.shared.redisUrl, maxRetriesPerRequest: null } }),
     }),
-    BullModule.registerQueue({ name: INGEST_QUEUE }),
+    BullModule.registerQueue({ name: INGEST_QUEUE }, { name: OUTBOUND_SEND_QUEUE }, { name: DELIVERY_STATUS_QUEUE }),
     HealthModule,
   ],
-  providers: [IngestProcessor, AgentEventsPublisher],
+  providers: [IngestProcessor, OutboundSendProcessor, DeliveryStatusProcessor, OutboundSender, smsAdapterProvider, AgentEventsPublisher],
 })
 export class WorkerModule {}

@@ -1,12 +1,21 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { INGEST_JOB_OPTIONS, INGEST_QUEUE } from '@omnihub/crm-core';
+import { DELIVERY_STATUS_JOB_OPTIONS, DELIVERY_STATUS_QUEUE, INGEST_JOB_OPTIONS, INGEST_QUEUE } from '@omnihub/crm-core';
 import { CallLogsController } from './call-logs/call-logs.controller';
 import { IngressQueue } from './ingress-queue.service';
+import { DeliveryStatusQueue } from './sms/delivery-status-queue.service';
+import { smsAdapterProvider } from './sms/sms-adapter.provider';
+import { TwilioSignatureGuard } from './sms/twilio-signature.guard';
+import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: INGEST_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS })],
-  controllers: [CallLogsController],
-  providers: [IngressQueue],
+  imports: [
+    BullModule.registerQueue(
+      { name: INGEST_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS },
+      { name: DELIVERY_STATUS_QUEUE, defaultJobOptions: DELIVERY_STATUS_JOB_OPTIONS },
+    ),
+  ],
+  controllers: [CallLogsController, TwilioWebhooksController],
+  providers: [IngressQueue, DeliveryStatusQueue, smsAdapterProvider, TwilioSignatureGuard],
 })
 export class IngressModule {}

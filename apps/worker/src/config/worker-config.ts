@@ -8,13 +8,28 @@ export class WorkerConfig {
     /** Jobs processed at once by this process; each holds a database connection while it runs. */
     readonly concurrency: number,
     readonly databasePoolSize: number,
+    /** Where Twilio reaches the api: status callbacks of sent SMS go to this base URL. */
+    readonly publicBaseUrl: string,
+    readonly twilio: { accountSid?: string; authToken?: string; fromNumber?: string; apiBaseUrl?: string },
   ) {}
 
   static fromEnvironment(env: Environment): WorkerConfig {
     const read = new EnvironmentReader(env);
     const shared = readSharedConfig(read);
     const concurrency = read.positiveInt('WORKER_CONCURRENCY', 16);
-    const config = new WorkerConfig(shared, read.port('PORT', 3001), concurrency, read.positiveInt('DATABASE_POOL_SIZE', concurrency + 2));
+    const config = new WorkerConfig(
+      shared,
+      read.port('PORT', 3001),
+      concurrency,
+      read.positiveInt('DATABASE_POOL_SIZE', concurrency + 2),
+      read.url('PUBLIC_BASE_URL', 'http://localhost:3000', ['http:', 'https:'])!.replace(/\/+$/, ''),
+      {
+        accountSid: read.optional('TWILIO_ACCOUNT_SID'),
+        authToken: read.optional('TWILIO_AUTH_TOKEN'),
+        fromNumber: read.optional('TWILIO_FROM_NUMBER'),
+        apiBaseUrl: read.url('TWILIO_API_BASE_URL', undefined, ['http:', 'https:']),
+      },
+    );
     read.done();
     return config;
   }

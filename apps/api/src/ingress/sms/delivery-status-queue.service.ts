@@ -1,0 +1,22 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { DELIVERY_STATUS_JOB, DELIVERY_STATUS_QUEUE, deliveryStatusJobId, type DeliveryStatusJob } from '@omnihub/crm-core';
+import type { Queue } from 'bullmq';
+
+/** Delivery news is written by the worker, like every channel-driven change. */
+@Injectable()
+export class DeliveryStatusQueue {
+  private readonly logger = new Logger(DeliveryStatusQueue.name);
+
+  constructor(@InjectQueue(DELIVERY_STATUS_QUEUE) private readonly queue: Queue<DeliveryStatusJob>) {}
+
+  async enqueue(report: DeliveryStatusJob): Promise<void> {
+    try {
+      await this.queue.add(DELIVERY_STATUS_JOB, report, { jobId: deliveryStatusJobId(report) });
+    } catch (error) {
+      this.logger.error(`could not queue the delivery status of ${report.providerId}: ${(error as Error).message}`);
+      // Twilio retries a callback that fails, so nothing is lost by refusing it now.
+      throw new ServiceUnavailableException('The hub could not queue the status callback right now; nothing was stored. Retry shortly.');
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { SmsAdapter, type TwilioWebhookParams } from '@omnihub/channels';
+import type { Request } from 'express';
+import { ApiConfig } from '../../config/api-config';
+
+/**
+ * Twilio's webhooks prove themselves with `X-Twilio-Signature`, computed over the URL Twilio
+ * requested (our public base URL, the path and the query string) and the form parameters.
+ * Behind a proxy the request's own host is not what Twilio signed, hence PUBLIC_BASE_URL.
+ */
+@Injectable()
+export class TwilioSignatureGuard implements CanActivate {
+  constructor(
+    private readonly sms: SmsAdapter,
+    private readonly config: ApiConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.sms.canVerifyWebhooks) {
+      throw new ForbiddenException('Twilio webhooks are refused: TWILIO_AUTH_TOKEN is not configured, so no signature can be verified');
+    }
+    const request = context.switchToHttp().getRequest<Request>();
+    const url = `${this.config.publicBaseUrl}${request.originalUrl}`;
+    if (!this.sms.isSignedByTwilio(request.headers['x-twilio-signature'], url, formParams(request))) {
+      throw new ForbiddenException(`X-Twilio-Signature is missing or does not match this request (signed URL: ${url})`);
+    }
+    return true;
+  }
+}
+
+/** Only a form body carries Twilio's parameters; anything else is signed as no parameters. */
+export function formParams(request: Request): TwilioWebhookParams {
+  const body: unknown = request.body;
+  return request.is('application/x-www-form-urlencoded') && typeof body === 'object' && body !== null ? (body as TwilioWebhookParams) : {};
+}

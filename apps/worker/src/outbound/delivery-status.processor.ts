@@ -1,0 +1,25 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { DELIVERY_STATUS_QUEUE, OutboundDeliveryService, type DeliveryStatusJob } from '@omnihub/crm-core';
+import type { Job } from 'bullmq';
+import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
+
+/** A provider's delivery news → the message's deliveryStatus, forward only, live for agents. */
+@Processor(DELIVERY_STATUS_QUEUE)
+export class DeliveryStatusProcessor extends WorkerHost {
+  constructor(
+    private readonly delivery: OutboundDeliveryService,
+    private readonly events: AgentEventsPublisher,
+  ) {
+    super();
+  }
+
+  async process(job: Job<DeliveryStatusJob>): Promise<{ result: 'updated' | 'stale' }> {
+    const outcome = await this.delivery.applyReport(job.data);
+    if (outcome.result === 'unknown') {
+      // Twilio can report on a message before the sender has recorded its MessageSid.
+      throw new Error(`no outbound ${job.data.channel} message ${job.data.providerId} is recorded yet; retrying`);
+    }
+    if (outcome.result === 'updated') await this.events.publish([['interaction.updated', { interaction: outcome.interaction }]]);
+    return { result: outcome.result };
+  }
+}

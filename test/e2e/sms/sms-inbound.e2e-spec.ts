@@ -53,7 +53,9 @@ describe('POST /webhooks/twilio/sms', () => {
     expect((await post(sms)).status).toBe(200);
     await settle();
     expect(await stored(sms.MessageSid)).toBe(1);
-    const events = agent.named('interaction.created').filter((e) => (e.interaction as { externalId: string }).externalId === sms.MessageSid);
+    const events = agent
+      .named('interaction.created')
+      .filter((e) => (e.interaction as { externalId: string }).externalId === sms.MessageSid);
     expect(events).toHaveLength(1);
   });
 
@@ -92,7 +94,11 @@ describe('POST /webhooks/twilio/sms', () => {
     const sms = inboundSms('+447700900104', 'Hi again');
     expect((await post(sms, { query: '?source=pool-a' })).status).toBe(200);
     const tampered = inboundSms('+447700900104', 'Hi again');
-    const signature = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, `${PUBLIC_BASE_URL}/webhooks/twilio/sms?source=pool-a`, tampered);
+    const signature = twilio.getExpectedTwilioSignature(
+      TWILIO_AUTH_TOKEN,
+      `${PUBLIC_BASE_URL}/webhooks/twilio/sms?source=pool-a`,
+      tampered,
+    );
     expect((await post(tampered, { query: '?source=pool-b', signature })).status).toBe(403);
     await interactionRow(sms.MessageSid);
     await settle();
@@ -127,7 +133,11 @@ describe('POST /webhooks/twilio/sms', () => {
       const before = await hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'sms'");
       const response = await post(params);
       expect(response.status).toBe(400);
-      expect(response.json).toMatchObject({ statusCode: 400, message: expect.stringContaining(message), errors: [{ path, message: expect.any(String) }] });
+      expect(response.json).toMatchObject({
+        statusCode: 400,
+        message: expect.stringContaining(message),
+        errors: [{ path, message: expect.any(String) }],
+      });
       await settle();
       expect(await hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'sms'")).toBe(before);
     });
@@ -151,7 +161,11 @@ describe('POST /webhooks/twilio/sms', () => {
       { headers: bearer(token) },
     );
     expect(customers.body.items).toEqual([
-      expect.objectContaining({ id: smsRow.customer_id, name: 'Grace Hopper', identities: [{ channel: 'phone', address: '+447700900107' }] }),
+      expect.objectContaining({
+        id: smsRow.customer_id,
+        name: 'Grace Hopper',
+        identities: [{ channel: 'phone', address: '+447700900107' }],
+      }),
     ]);
   });
 

@@ -48,7 +48,11 @@ export async function postTwilioWebhook(
   const target = `${path}${options.query ?? ''}`;
   const signature =
     options.signature === undefined
-      ? twilio.getExpectedTwilioSignature(options.authToken ?? TWILIO_AUTH_TOKEN, options.signedUrl ?? `${PUBLIC_BASE_URL}${target}`, params)
+      ? twilio.getExpectedTwilioSignature(
+          options.authToken ?? TWILIO_AUTH_TOKEN,
+          options.signedUrl ?? `${PUBLIC_BASE_URL}${target}`,
+          params,
+        )
       : options.signature;
   const response = await fetch(`${apiUrl}${target}`, {
     method: 'POST',

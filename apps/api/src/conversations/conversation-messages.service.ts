@@ -57,7 +57,8 @@ export class ConversationMessagesService {
 }
 
 function rethrowAsHttp(error: unknown): never {
-  if (error instanceof SmsRecipientOptedOutError || error instanceof ReplyChannelUnavailableError) throw new ConflictException(error.message);
+  if (error instanceof SmsRecipientOptedOutError || error instanceof ReplyChannelUnavailableError)
+    throw new ConflictException(error.message);
   if (error instanceof ReplyTooLongError) {
     throw new BadRequestException({ statusCode: 400, message: error.message, errors: [{ path: 'text', message: error.message }] });
   }

@@ -17,6 +17,9 @@ export class WorkerConfig {
     const read = new EnvironmentReader(env);
     const shared = readSharedConfig(read);
     const concurrency = read.positiveInt('WORKER_CONCURRENCY', 16);
+    const accountSid = read.optional('TWILIO_ACCOUNT_SID');
+    // The SDK refuses any other SID at the first send; say so at start-up instead.
+    if (accountSid && !/^AC[0-9a-zA-Z]+$/.test(accountSid)) read.problems.push('TWILIO_ACCOUNT_SID must be a Twilio account SID (AC…)');
     const config = new WorkerConfig(
       shared,
       read.port('PORT', 3001),
@@ -24,7 +27,7 @@ export class WorkerConfig {
       read.positiveInt('DATABASE_POOL_SIZE', concurrency + 2),
       read.url('PUBLIC_BASE_URL', 'http://localhost:3000', ['http:', 'https:'])!.replace(/\/+$/, ''),
       {
-        accountSid: read.optional('TWILIO_ACCOUNT_SID'),
+        accountSid,
         authToken: read.optional('TWILIO_AUTH_TOKEN'),
         fromNumber: read.optional('TWILIO_FROM_NUMBER'),
         apiBaseUrl: read.url('TWILIO_API_BASE_URL', undefined, ['http:', 'https:']),

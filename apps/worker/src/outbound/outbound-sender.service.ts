@@ -33,14 +33,24 @@ export class OutboundSender {
     // Redelivered job: the reply was sent (or settled) by an earlier run.
     if (!pending || pending.deliveryStatus !== 'queued' || pending.providerId) return 'already-handled';
     if (pending.channel !== 'sms' || !pending.to) {
-      return this.settle(interactionId, { deliveryStatus: 'failed', error: `replies on the ${pending.channel} channel cannot be sent`, errorCode: null });
+      return this.settle(interactionId, {
+        deliveryStatus: 'failed',
+        error: `replies on the ${pending.channel} channel cannot be sent`,
+        errorCode: null,
+      });
     }
     if (await this.optOuts.isOptedOut(pending.to)) {
-      return this.settle(interactionId, { deliveryStatus: 'blocked', error: `${pending.to} opted out of SMS before this reply was sent`, errorCode: null });
+      return this.settle(interactionId, {
+        deliveryStatus: 'blocked',
+        error: `${pending.to} opted out of SMS before this reply was sent`,
+        errorCode: null,
+      });
     }
     try {
       const sent = await this.sms.send({ to: pending.to, text: pending.text, statusCallbackUrl: this.statusCallbackUrl });
-      await this.publish(await this.delivery.recordSent(interactionId, { providerId: sent.providerId, from: sent.from, deliveryStatus: sent.status }));
+      await this.publish(
+        await this.delivery.recordSent(interactionId, { providerId: sent.providerId, from: sent.from, deliveryStatus: sent.status }),
+      );
       return 'sent';
     } catch (error) {
       const { retryable, failure } = failureOf(error);

@@ -193,11 +193,16 @@ describe('SmsAdapter', () => {
     afterAll(() => new Promise((resolve) => server.close(resolve)));
     beforeEach(() => (received.length = 0));
 
-    const configured = () => new SmsAdapter({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: '+15005550006', apiBaseUrl: baseUrl });
+    const configured = () =>
+      new SmsAdapter({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: '+15005550006', apiBaseUrl: baseUrl });
 
     it('posts the message to the configured Twilio-compatible API with the account credentials', async () => {
       answer = { status: 201, body: { sid: 'SMfeedfacefeedfacefeedfacefeedface', status: 'queued' } };
-      const result = await configured().send({ to: '+447700900123', text: 'On its way', statusCallbackUrl: 'https://hub.example.com/webhooks/twilio/status' });
+      const result = await configured().send({
+        to: '+447700900123',
+        text: 'On its way',
+        statusCallbackUrl: 'https://hub.example.com/webhooks/twilio/status',
+      });
       expect(result).toEqual({ providerId: 'SMfeedfacefeedfacefeedfacefeedface', status: 'queued', from: '+15005550006' });
       expect(received).toHaveLength(1);
       expect(received[0].path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
@@ -212,20 +217,29 @@ describe('SmsAdapter', () => {
 
     it('reports a Twilio 5xx as retryable', async () => {
       answer = { status: 503, body: { code: 20503, message: 'Service unavailable', status: 503 } };
-      const error = await configured().send({ to: '+447700900123', text: 'x' }).catch((e: unknown) => e);
+      const error = await configured()
+        .send({ to: '+447700900123', text: 'x' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SmsSendError);
       expect(error).toMatchObject({ retryable: true, code: 20503, httpStatus: 503 });
     });
 
     it('reports a Twilio 4xx as final, with its error code', async () => {
       answer = { status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } };
-      const error = await configured().send({ to: '+447700900123', text: 'x' }).catch((e: unknown) => e);
+      const error = await configured()
+        .send({ to: '+447700900123', text: 'x' })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ retryable: false, code: 21211, httpStatus: 400 });
       expect((error as Error).message).toContain('not a valid phone number');
     });
 
     it('reports an unreachable API as retryable', async () => {
-      const closed = new SmsAdapter({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: '+15005550006', apiBaseUrl: 'http://127.0.0.1:9' });
+      const closed = new SmsAdapter({
+        accountSid: ACCOUNT_SID,
+        authToken: AUTH_TOKEN,
+        fromNumber: '+15005550006',
+        apiBaseUrl: 'http://127.0.0.1:9',
+      });
       const error = await closed.send({ to: '+447700900123', text: 'x' }).catch((e: unknown) => e);
       expect(error).toMatchObject({ retryable: true, code: null, httpStatus: null });
     });

@@ -113,7 +113,12 @@ export class SmsAdapter implements ChannelAdapter<TwilioWebhookParams, SmsInboun
   async send({ to, text, statusCallbackUrl }: OutboundMessage): Promise<SmsSendResult> {
     const { client, from } = this.sender();
     try {
-      const message = await client.messages.create({ to, from, body: text, ...(statusCallbackUrl && { statusCallback: statusCallbackUrl }) });
+      const message = await client.messages.create({
+        to,
+        from,
+        body: text,
+        ...(statusCallbackUrl && { statusCallback: statusCallbackUrl }),
+      });
       return { providerId: message.sid, status: deliveryStatusOfTwilio(message.status) === 'sent' ? 'sent' : 'queued', from };
     } catch (error) {
       throw toSmsSendError(error);
@@ -135,7 +140,8 @@ export class SmsAdapter implements ChannelAdapter<TwilioWebhookParams, SmsInboun
 
 function readMessageSid(read: TwilioParamReader): string | undefined {
   const sid = read.text('MessageSid', { required: true, maxLength: 64 });
-  if (sid !== undefined && !MESSAGE_SID.test(sid)) return read.fail('MessageSid', 'MessageSid must be a Twilio message SID (letters and digits)');
+  if (sid !== undefined && !MESSAGE_SID.test(sid))
+    return read.fail('MessageSid', 'MessageSid must be a Twilio message SID (letters and digits)');
   return sid;
 }
 

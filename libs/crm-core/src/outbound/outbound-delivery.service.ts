@@ -50,14 +50,28 @@ export class OutboundDeliveryService {
   constructor(private readonly db: DataSource) {}
 
   async pending(id: string): Promise<PendingOutbound | null> {
-    const row = await queryOne<{ id: string; channel: Channel; text: string; to: string | null; delivery_status: DeliveryStatus | null; provider_id: string | null }>(
+    const row = await queryOne<{
+      id: string;
+      channel: Channel;
+      text: string;
+      to: string | null;
+      delivery_status: DeliveryStatus | null;
+      provider_id: string | null;
+    }>(
       this.db,
       `SELECT id, channel, text, metadata->>'to' AS to, delivery_status, metadata->>'providerId' AS provider_id
        FROM interactions WHERE id = $1 AND direction = 'outbound' AND kind = 'message'`,
       [id],
     );
     if (!row) return null;
-    return { id: row.id, channel: row.channel, text: row.text, to: row.to, deliveryStatus: row.delivery_status, providerId: row.provider_id };
+    return {
+      id: row.id,
+      channel: row.channel,
+      text: row.text,
+      to: row.to,
+      deliveryStatus: row.delivery_status,
+      providerId: row.provider_id,
+    };
   }
 
   /** The provider accepted the message: from now on its id names it (status callbacks use it). */

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { InteractionKind } from '@omnihub/channels';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CONVERSATION_COLUMNS, previewOf, toConversationView, type ConversationRow, type ConversationView } from '../conversations/conversation.view';
+import {
+  CONVERSATION_COLUMNS,
+  previewOf,
+  toConversationView,
+  type ConversationRow,
+  type ConversationView,
+} from '../conversations/conversation.view';
 import { ConversationNotFoundError } from '../conversations/conversations.service';
 import { queryOne, queryRows } from '../database/sql';
 import { INGEST_SQL } from '../interactions/interaction-ingest.statements';

@@ -59,8 +59,7 @@ export const DELIVERY_STATUS_JOB = 'delivery-status';
 export type DeliveryStatusJob = DeliveryReport;
 
 /** One job per message and status: a redelivered callback is not queued twice. */
-export const deliveryStatusJobId = (job: DeliveryStatusJob) =>
-  encodeURIComponent(`${job.channel}:${job.providerId}:${job.providerStatus}`);
+export const deliveryStatusJobId = (job: DeliveryStatusJob) => encodeURIComponent(`${job.channel}:${job.providerId}:${job.providerStatus}`);
 
 /**
  * A callback can beat the sender's record of the message id by a moment: the job retries until

@@ -43,7 +43,13 @@ export class TwilioWebhooksController {
     const parsed = this.sms.parseStatusCallback(params);
     if (!parsed.ok) throw invalid(parsed.errors);
     const { messageSid, messageStatus, deliveryStatus, errorCode } = parsed.value;
-    await this.deliveryStatuses.enqueue({ channel: 'sms', providerId: messageSid, providerStatus: messageStatus, deliveryStatus, errorCode });
+    await this.deliveryStatuses.enqueue({
+      channel: 'sms',
+      providerId: messageSid,
+      providerStatus: messageStatus,
+      deliveryStatus,
+      errorCode,
+    });
   }
 }
 

@@ -1,0 +1,32 @@
+import { WorkerConfig } from './worker-config';
+
+describe('WorkerConfig', () => {
+  it('reads the Twilio variables and the public base URL that status callbacks go to', () => {
+    const config = WorkerConfig.fromEnvironment({
+      PUBLIC_BASE_URL: 'https://hub.example.com/',
+      TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_FROM_NUMBER: '+15005550006',
+      TWILIO_API_BASE_URL: 'http://127.0.0.1:4010',
+    });
+    expect(config.publicBaseUrl).toBe('https://hub.example.com');
+    expect(config.twilio).toEqual({
+      accountSid: 'AC0123456789abcdef0123456789abcdef',
+      authToken: 'token',
+      fromNumber: '+15005550006',
+      apiBaseUrl: 'http://127.0.0.1:4010',
+    });
+  });
+
+  it('starts without Twilio: replies then fail with a clear error, nothing else needs it', () => {
+    const config = WorkerConfig.fromEnvironment({ TWILIO_ACCOUNT_SID: '' });
+    expect(config.twilio).toEqual({ accountSid: undefined, authToken: undefined, fromNumber: undefined, apiBaseUrl: undefined });
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+  });
+
+  it('refuses a SID that is not an account SID and a base URL that is not http', () => {
+    expect(() => WorkerConfig.fromEnvironment({ TWILIO_ACCOUNT_SID: 'SK123', TWILIO_API_BASE_URL: 'ftp://twilio.example' })).toThrow(
+      /TWILIO_ACCOUNT_SID must be a Twilio account SID[\s\S]*TWILIO_API_BASE_URL must be a http: or https: URL/,
+    );
+  });
+});

@@ -11,6 +11,7 @@ const nodeGlobals = Object.fromEntries(
     'AbortSignal',
     'Buffer',
     'URL',
+    'URLSearchParams',
     '__dirname',
     '__filename',
     'clearInterval',
@@ -26,8 +27,10 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default defineConfig(
-  // `eslint .` never walks outside the repository; the shared bench (../shared) is named for clarity only.
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.dev/', '../shared/'] },
+  // Build output, dependencies and the bench's scratch copies (bench/.work holds a built hub and
+  // a copy of ../shared/bench). `eslint .` never walks outside the repository; ../shared is named
+  // for clarity only.
+  { ignores: ['**/dist/', '**/node_modules/', 'coverage/', '.dev/', 'bench/.work/', 'bench/results/', '../shared/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -88,8 +88,9 @@ describe('/agents realtime across api instances', () => {
     await postCallLog(hub.apis[0].url, 10);
     await waitFor('a first event, which gives the client an offset', () => createdFor(agent, 'call-10'));
 
-    // Drop the transport and come back on instance B, as behind a load balancer.
-    agent.socket.io.uri = `${hub.apis[1].url}/agents`;
+    // Drop the transport and come back on instance B, as a load balancer may send it. The
+    // client has no public way to change its target; its Manager reconnects to `uri`.
+    (agent.socket.io as unknown as { uri: string }).uri = `${hub.apis[1].url}/agents`;
     agent.socket.io.engine.close();
     await waitFor('the disconnect', () => !agent.socket.connected);
     await postCallLog(hub.apis[1].url, 11);

@@ -19,12 +19,13 @@ const SHARED = path.resolve(process.env.BENCH_SHARED_DIR ?? path.join(REPO, '..'
 const WORK = path.join(HERE, '.work');
 const SB = path.join(WORK, 'shared-bench'); // a copy of SHARED whose imports resolve to REPO/node_modules
 const RESULTS = path.join(HERE, 'results');
-const API_MAIN = path.join(REPO, 'dist/apps/api/src/main.js');
-const WORKER_MAIN = path.join(REPO, 'dist/apps/worker/src/main.js');
+let HUB_ROOT = REPO; // where the hub's dist/ is: the repository, or an export of --commit
+const apiMain = () => path.join(HUB_ROOT, 'dist/apps/api/src/main.js');
+const workerMain = () => path.join(HUB_ROOT, 'dist/apps/worker/src/main.js');
 
 const HELP = `usage: npm run bench -- [options]
 
-Runs the shared load generator against the hub (dist/, build first) and against the floor
+Runs the shared load generator against the hub (dist/: build first, or --commit) and against the floor
 (../shared/bench/floor), alternating hub and floor within each round, and prints hub, floor and
 hub/floor for every figure (medians over rounds).
 
@@ -40,6 +41,9 @@ hub/floor for every figure (medians over rounds).
   --http-concurrency N    load generator HTTP connections (default 64)
   --warmup N              unmeasured warm-up messages per run (default 500)
   --sides LIST            hub,floor (default both)
+  --commit REV            bench this commit instead of ./dist: exported with git archive into
+                          bench/.work/hub-<sha>/ and built there (others' working tree and dist/
+                          are left alone)
   --write-md              append the dated table to BENCHMARKS.md
   --profile               also write V8 CPU profiles of every api/worker process (node --cpu-prof)
                           to bench/.work/prof/<run>/; summarise with node bench/profile-summary.mjs
@@ -68,6 +72,7 @@ const { values: a } = parseArgs({
     'http-concurrency': { type: 'string', default: '64' },
     warmup: { type: 'string' },
     sides: { type: 'string', default: 'hub,floor' },
+    commit: { type: 'string' },
     'write-md': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
@@ -360,13 +365,13 @@ async function runOne(side, scenario, round, ctx) {
     const env = { ...common, LOG_LEVEL: 'warn', SMTP_INBOUND_PORT: '0' };
     for (const [i, port] of apiPorts.entries()) {
       // One after another: the first runs the migrations.
-      const p = startNode(`api${i}`, [...nodeArgs(`api${i}`), API_MAIN], { ...env, ...urls(`api${i}`), PORT: String(port) }, path.join(dir, `api${i}.log`), { cwd: REPO });
+      const p = startNode(`api${i}`, [...nodeArgs(`api${i}`), apiMain()], { ...env, ...urls(`api${i}`), PORT: String(port) }, path.join(dir, `api${i}.log`), { cwd: HUB_ROOT });
       apis.push(p);
       await waitFor(`hub api${i} /health/ready`, () => httpOk(`http://127.0.0.1:${port}/health/ready`), { proc: p, timeoutMs: 90_000 });
     }
     for (let j = 0; j < opt.workers; j++) {
       const port = await freePort();
-      const p = startNode(`worker${j}`, [...nodeArgs(`worker${j}`), WORKER_MAIN], { ...env, ...urls(`worker${j}`), PORT: String(port) }, path.join(dir, `worker${j}.log`), { cwd: REPO });
+      const p = startNode(`worker${j}`, [...nodeArgs(`worker${j}`), workerMain()], { ...env, ...urls(`worker${j}`), PORT: String(port) }, path.join(dir, `worker${j}.log`), { cwd: HUB_ROOT });
       workers.push(p);
       await waitFor(`hub worker${j} /health/ready`, () => httpOk(`http://127.0.0.1:${port}/health/ready`), { proc: p, timeoutMs: 90_000 });
     }
@@ -492,10 +497,31 @@ function traceReport(runs) {
   return lines.join('\n');
 }
 
+/** Exports `rev` into bench/.work/hub-<sha>/ and builds it there (once); the hub then runs from it. */
+function buildCommit(rev) {
+  const sha = execFileSync('git', ['rev-parse', '--short', `${rev}^{commit}`], { cwd: REPO, encoding: 'utf8' }).trim();
+  const dir = path.join(WORK, `hub-${sha}`);
+  HUB_ROOT = dir;
+  if (fs.existsSync(path.join(dir, 'dist/apps/worker/src/main.js'))) return sha;
+  log(`exporting ${sha} into ${path.relative(REPO, dir)} and building it`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C "${dir}"`], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  execFileSync(process.execPath, [path.join(REPO, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  return sha;
+}
+
 // ---- main ---------------------------------------------------------------------------------------------
 async function main() {
+  let commit = sh('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO });
+  let dirty = sh('git', ['status', '--porcelain', '--', 'apps', 'libs'], { cwd: REPO }).length > 0;
+  if (a.commit && opt.sides.includes('hub')) {
+    commit = buildCommit(a.commit);
+    dirty = false;
+  }
   if (opt.sides.includes('hub')) {
-    for (const f of [API_MAIN, WORKER_MAIN]) if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: npm run build first`);
+    for (const f of [apiMain(), workerMain()]) if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: npm run build first`);
   }
   prepareSharedCopy();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -511,9 +537,7 @@ async function main() {
 
   const machine = await machineInfo(admin, redisAdmin);
   redisAdmin.disconnect();
-  const commit = sh('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO });
-  const dirty = sh('git', ['status', '--porcelain', '--', 'apps', 'libs'], { cwd: REPO }).length > 0;
-  const distBuilt = fs.existsSync(API_MAIN) ? fs.statSync(API_MAIN).mtime.toISOString() : null;
+  const distBuilt = fs.existsSync(apiMain()) ? fs.statSync(apiMain()).mtime.toISOString() : null;
   const loadBefore = loadavg();
   const started = new Date();
   log(`omnihub bench ${stamp}: sides ${opt.sides.join('+')}, scenarios ${opt.scenarios.join(',')}, ${opt.rounds} round(s), ` +

@@ -13,7 +13,7 @@ export interface HubOptions {
   name: string;
   /**
    * The Redis database (1–15) this test file owns; queues, streams and sessions are scoped to it.
-   * Each e2e file takes its own number (listed in test/README.md).
+   * Each e2e file takes its own number (listed in README.md, "Tests").
    */
   redisDb: number;
   apis?: number;

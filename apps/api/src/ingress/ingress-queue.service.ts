@@ -30,13 +30,26 @@ export class IngressQueue {
       const key = ingestJobId(item);
       if (!stored.has(key)) fresh.set(key, item);
     }
+    await this.durably(() => this.queue.addBulk([...fresh].map(([jobId, data]) => ({ name: INGEST_JOB, data, opts: { jobId } }))));
+    return { accepted: fresh.size, duplicates: items.length - fresh.size };
+  }
+
+  /**
+   * One webhook delivery, on the hot path: no duplicate count to report, so no database look-up.
+   * A redelivery is caught by the job id while the job is kept, and by the unique key after.
+   */
+  async accept(item: InboundInteraction): Promise<void> {
+    await this.durably(() => this.queue.add(INGEST_JOB, item, { jobId: ingestJobId(item) }));
+  }
+
+  /** Redis down: the sender gets a 503 it can retry, and knows nothing was kept. */
+  private async durably(add: () => Promise<unknown>): Promise<void> {
     try {
-      await this.queue.addBulk([...fresh].map(([jobId, data]) => ({ name: INGEST_JOB, data, opts: { jobId } })));
+      await add();
     } catch (error) {
-      this.logger.error(`could not queue ${fresh.size} interaction(s): ${(error as Error).message}`);
+      this.logger.error(`could not queue: ${(error as Error).message}`);
       throw new ServiceUnavailableException('The hub could not queue the request right now; nothing was stored. Retry shortly.');
     }
-    return { accepted: fresh.size, duplicates: items.length - fresh.size };
   }
 
   private async storedKeys(items: InboundInteraction[]): Promise<Set<string>> {

@@ -30,7 +30,7 @@ export class TwilioWebhooksController {
   async inbound(@Body() params: TwilioWebhookParams, @Res({ passthrough: true }) response: Response): Promise<string> {
     const parsed = this.sms.parseInbound(params, { receivedAt: new Date() });
     if (!parsed.ok) throw invalid(parsed.errors);
-    await this.ingress.enqueue(parsed.value);
+    await Promise.all(parsed.value.map((item) => this.ingress.accept(item)));
     // Set here, not with @Header: that would also label the JSON of an error as XML.
     response.type('text/xml');
     return EMPTY_TWIML;

@@ -6,7 +6,11 @@ import type { DataSource } from 'typeorm';
 import { openTestDatabase } from './support/test-database';
 
 let sequence = 0;
-function interaction(channel: InboundInteraction['channel'], identity: InboundInteraction['identity'], overrides: Partial<InboundInteraction> = {}): InboundInteraction {
+function interaction(
+  channel: InboundInteraction['channel'],
+  identity: InboundInteraction['identity'],
+  overrides: Partial<InboundInteraction> = {},
+): InboundInteraction {
   const key = `item-${++sequence}`;
   return {
     channel,
@@ -37,9 +41,12 @@ describe('identity resolution and merge (PostgreSQL)', () => {
   afterAll(() => db?.destroy());
 
   const customerOf = async (channel: string, address: string) =>
-    (await db.query('SELECT customer_id FROM customer_identities WHERE channel = $1 AND address = $2', [channel, address]))[0]?.customer_id as string;
+    (await db.query('SELECT customer_id FROM customer_identities WHERE channel = $1 AND address = $2', [channel, address]))[0]
+      ?.customer_id as string;
   const interactionsOf = async (customerId: string) =>
-    (await db.query('SELECT external_id FROM interactions WHERE customer_id = $1 ORDER BY external_id', [customerId])).map((r: { external_id: string }) => r.external_id);
+    (await db.query('SELECT external_id FROM interactions WHERE customer_id = $1 ORDER BY external_id', [customerId])).map(
+      (r: { external_id: string }) => r.external_id,
+    );
 
   it('makes one customer of two identities proven to be the same person, with every interaction of both', async () => {
     const phone = { channel: 'phone' as const, address: '+447700900001' };
@@ -106,9 +113,16 @@ describe('identity resolution and merge (PostgreSQL)', () => {
     const phone = { channel: 'phone' as const, address: '+447700900005' };
     const outcomes = await Promise.all(Array.from({ length: 12 }, () => ingest.ingest(interaction('phone', phone))));
     expect(outcomes.every((o) => o.status === 'created')).toBe(true);
-    const owners = await db.query('SELECT DISTINCT customer_id FROM interactions WHERE customer_id IN (SELECT customer_id FROM customer_identities WHERE address = $1)', [phone.address]);
+    const owners = await db.query(
+      'SELECT DISTINCT customer_id FROM interactions WHERE customer_id IN (SELECT customer_id FROM customer_identities WHERE address = $1)',
+      [phone.address],
+    );
     expect(owners).toHaveLength(1);
-    expect(await db.query("SELECT count(*)::int AS n FROM conversations WHERE customer_id = $1 AND status <> 'resolved'", [owners[0].customer_id])).toEqual([{ n: 1 }]);
+    expect(
+      await db.query("SELECT count(*)::int AS n FROM conversations WHERE customer_id = $1 AND status <> 'resolved'", [
+        owners[0].customer_id,
+      ]),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('stores a redelivered item once and reports the duplicate', async () => {

@@ -17,17 +17,28 @@ describe('authentication and access', () => {
       headers: bearer(adminToken),
     });
     expect(agent.status).toBe(201);
-    expect(agent.body).toEqual({ id: expect.any(String), email: 'agent@omnihub.test', name: 'Agent', role: 'agent', active: true, createdAt: expect.any(String) });
+    expect(agent.body).toEqual({
+      id: expect.any(String),
+      email: 'agent@omnihub.test',
+      name: 'Agent',
+      role: 'agent',
+      active: true,
+      createdAt: expect.any(String),
+    });
     agentToken = await login(hub.api.url, { email: 'agent@omnihub.test', password: 'agent-password-1' });
   });
   afterAll(() => hub?.stop());
 
-  const call = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => request(hub.api.url, method, path, { headers, body });
+  const call = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
+    request(hub.api.url, method, path, { headers, body });
 
   it('logs an agent in and answers 401 to wrong credentials', async () => {
     const ok = await call('POST', '/api/auth/login', {}, ADMIN);
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ accessToken: expect.any(String), agent: { id: expect.any(String), email: ADMIN.email, name: 'Administrator', role: 'admin' } });
+    expect(ok.body).toEqual({
+      accessToken: expect.any(String),
+      agent: { id: expect.any(String), email: ADMIN.email, name: 'Administrator', role: 'admin' },
+    });
     expect((await call('POST', '/api/auth/login', {}, { ...ADMIN, password: 'wrong-password' })).status).toBe(401);
     expect((await call('POST', '/api/auth/login', {}, { email: 'nobody@omnihub.test', password: 'whatever' })).status).toBe(401);
     const missing = await call('POST', '/api/auth/login', {}, { email: ADMIN.email });
@@ -93,17 +104,27 @@ describe('authentication and access', () => {
   });
 
   it('refuses a second agent with the same email', async () => {
-    const again = await call('POST', '/api/agents', bearer(adminToken), { email: 'agent@omnihub.test', name: 'Again', password: 'agent-password-2', role: 'agent' });
+    const again = await call('POST', '/api/agents', bearer(adminToken), {
+      email: 'agent@omnihub.test',
+      name: 'Again',
+      password: 'agent-password-2',
+      role: 'agent',
+    });
     expect(again.status).toBe(409);
     expect(await hub.count('SELECT count(*) AS n FROM agents')).toBe(2);
   });
 
   it('answers /health and /health/ready without credentials, and serves the OpenAPI document', async () => {
     expect((await call('GET', '/health')).status).toBe(200);
-    expect((await call('GET', '/health/ready')).body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
+    expect((await call('GET', '/health/ready')).body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
     const docs = await call('GET', '/api/docs-json');
     expect(docs.status).toBe(200);
-    expect(Object.keys(docs.body.paths as object)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/call-logs', '/api/conversations', '/api/customers/{id}']));
+    expect(Object.keys(docs.body.paths as object)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/call-logs', '/api/conversations', '/api/customers/{id}']),
+    );
   });
 
   it('never writes passwords, tokens or API keys to the logs', async () => {

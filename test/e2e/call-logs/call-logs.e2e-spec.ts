@@ -19,17 +19,40 @@ describe('POST /api/call-logs', () => {
   const interactions = () => hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'phone'");
 
   it('turns one call log into one interaction with the call in its metadata', async () => {
-    const log = callLog(1, { customerName: 'Ada Lovelace', agentName: 'Sam', recordingUrl: 'https://rec.example/1.mp3', outcome: 'complaint', notes: 'Kettle arrived broken' });
+    const log = callLog(1, {
+      customerName: 'Ada Lovelace',
+      agentName: 'Sam',
+      recordingUrl: 'https://rec.example/1.mp3',
+      outcome: 'complaint',
+      notes: 'Kettle arrived broken',
+    });
     const response = await post(log);
     expect(response).toEqual({ status: 202, body: { accepted: 1, duplicates: 0 } });
 
-    const row = await waitFor('the interaction', async () => (await hub.db.query("SELECT * FROM interactions WHERE external_id = 'call-1'")).rows[0]);
+    const row = await waitFor(
+      'the interaction',
+      async () => (await hub.db.query("SELECT * FROM interactions WHERE external_id = 'call-1'")).rows[0],
+    );
     expect(row).toMatchObject({ channel: 'phone', kind: 'call', direction: 'inbound', text: 'Kettle arrived broken', intent: 'complaint' });
     expect(row.occurred_at.toISOString()).toBe(log.startedAt);
-    expect(row.metadata).toMatchObject({ outcome: 'complaint', durationSeconds: log.durationSeconds, agentName: 'Sam', recordingUrl: 'https://rec.example/1.mp3', partnerId, direction: 'inbound' });
+    expect(row.metadata).toMatchObject({
+      outcome: 'complaint',
+      durationSeconds: log.durationSeconds,
+      agentName: 'Sam',
+      recordingUrl: 'https://rec.example/1.mp3',
+      partnerId,
+      direction: 'inbound',
+    });
 
-    const customers = await request<{ items: Array<{ name: string; identities: unknown[] }> }>(hub.api.url, 'GET', `/api/customers?q=${encodeURIComponent(log.customerPhone)}`, { headers: bearer(adminToken) });
-    expect(customers.body.items).toEqual([expect.objectContaining({ name: 'Ada Lovelace', identities: [{ channel: 'phone', address: log.customerPhone }] })]);
+    const customers = await request<{ items: Array<{ name: string; identities: unknown[] }> }>(
+      hub.api.url,
+      'GET',
+      `/api/customers?q=${encodeURIComponent(log.customerPhone)}`,
+      { headers: bearer(adminToken) },
+    );
+    expect(customers.body.items).toEqual([
+      expect.objectContaining({ name: 'Ada Lovelace', identities: [{ channel: 'phone', address: log.customerPhone }] }),
+    ]);
   });
 
   it('takes 1000 call logs at once, each exactly once, and re-posting adds none', async () => {
@@ -48,7 +71,10 @@ describe('POST /api/call-logs', () => {
   it('counts an item repeated within one request as a duplicate', async () => {
     const log = callLog(5000);
     expect((await post([log, log])).body).toEqual({ accepted: 1, duplicates: 1 });
-    await waitFor('the one interaction', async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id = 'call-5000'")) === 1);
+    await waitFor(
+      'the one interaction',
+      async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id = 'call-5000'")) === 1,
+    );
   });
 
   it('rejects the whole request when one item is bad, with its index in the error path', async () => {
@@ -98,8 +124,13 @@ describe('POST /api/call-logs', () => {
   it('gives the call log customer name only to a customer without one', async () => {
     await post(callLog(9100, { customerPhone: '+447700900555', customerName: 'First Name' }));
     await post(callLog(9101, { customerPhone: '+447700900555', customerName: 'Second Name' }));
-    await waitFor('both calls', async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id IN ('call-9100', 'call-9101')")) === 2);
-    const { rows } = await hub.db.query("SELECT c.name FROM customers c JOIN customer_identities i ON i.customer_id = c.id WHERE i.address = '+447700900555'");
+    await waitFor(
+      'both calls',
+      async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id IN ('call-9100', 'call-9101')")) === 2,
+    );
+    const { rows } = await hub.db.query(
+      "SELECT c.name FROM customers c JOIN customer_identities i ON i.customer_id = c.id WHERE i.address = '+447700900555'",
+    );
     expect(rows).toEqual([{ name: 'First Name' }]);
   });
 });

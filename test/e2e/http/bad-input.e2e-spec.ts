@@ -15,7 +15,10 @@ describe('bad input at the HTTP edge', () => {
     token = await login(hub.api.url);
     ({ apiKey } = await createPartner(hub.api.url, token));
     await request(hub.api.url, 'POST', '/api/call-logs', { body: callLog(1), headers: { 'x-api-key': apiKey } });
-    conversationId = await waitFor('the conversation', async () => (await hub.db.query('SELECT id FROM conversations')).rows[0]?.id as string);
+    conversationId = await waitFor(
+      'the conversation',
+      async () => (await hub.db.query('SELECT id FROM conversations')).rows[0]?.id as string,
+    );
     snapshot = async () =>
       JSON.stringify(
         await Promise.all(
@@ -55,7 +58,8 @@ describe('bad input at the HTTP edge', () => {
 
   it('answers wrong types and unknown fields with 400 naming them', async () => {
     const before = await snapshot();
-    const patch = (body: unknown) => request(hub.api.url, 'PATCH', `/api/conversations/${conversationId}`, { body, headers: bearer(token) });
+    const patch = (body: unknown) =>
+      request(hub.api.url, 'PATCH', `/api/conversations/${conversationId}`, { body, headers: bearer(token) });
     const wrongType = await patch({ status: 42 });
     expectClientError(wrongType, 400);
     expect(wrongType.body.errors).toEqual([{ path: 'status', message: expect.stringContaining('status must be one of') }]);

@@ -49,11 +49,19 @@ describe('/agents realtime across api instances', () => {
     const conversation = await waitFor('conversation.updated', () =>
       onA.named('conversation.updated').find((p) => (p.conversation as { id: string }).id === interaction.conversationId),
     );
-    expect(conversation.conversation).toMatchObject({ channel: 'phone', status: 'open', unreadCount: 1, customer: { id: interaction.customerId, name: 'Grace Hopper' } });
+    expect(conversation.conversation).toMatchObject({
+      channel: 'phone',
+      status: 'open',
+      unreadCount: 1,
+      customer: { id: interaction.customerId, name: 'Grace Hopper' },
+    });
     const customer = await waitFor('customer.updated', () =>
       onA.named('customer.updated').find((p) => (p.customer as { id: string }).id === interaction.customerId),
     );
-    expect(customer.customer).toMatchObject({ name: 'Grace Hopper', identities: [{ channel: 'phone', address: callLog(1).customerPhone }] });
+    expect(customer.customer).toMatchObject({
+      name: 'Grace Hopper',
+      identities: [{ channel: 'phone', address: callLog(1).customerPhone }],
+    });
     // The three events arrive in order for one interaction.
     const order = onA.events.map((e) => e.name).filter((n) => n !== 'task.created');
     expect(order.slice(order.indexOf('interaction.created'), order.indexOf('interaction.created') + 3)).toEqual([
@@ -65,9 +73,14 @@ describe('/agents realtime across api instances', () => {
 
   it('pushes a triage change made on one instance to agents on the other', async () => {
     const onB = await connect(hub.apis[1].url, adminToken);
-    const { body } = await request<{ items: Array<{ id: string }> }>(hub.apis[0].url, 'GET', '/api/conversations', { headers: bearer(adminToken) });
+    const { body } = await request<{ items: Array<{ id: string }> }>(hub.apis[0].url, 'GET', '/api/conversations', {
+      headers: bearer(adminToken),
+    });
     const id = body.items[0].id;
-    expect((await request(hub.apis[0].url, 'PATCH', `/api/conversations/${id}`, { body: { status: 'pending' }, headers: bearer(adminToken) })).status).toBe(200);
+    expect(
+      (await request(hub.apis[0].url, 'PATCH', `/api/conversations/${id}`, { body: { status: 'pending' }, headers: bearer(adminToken) }))
+        .status,
+    ).toBe(200);
     const update = await waitFor('conversation.updated on B', () =>
       onB.named('conversation.updated').find((p) => (p.conversation as { id: string; status: string }).status === 'pending'),
     );
@@ -95,7 +108,10 @@ describe('/agents realtime across api instances', () => {
     await waitFor('the disconnect', () => !agent.socket.connected);
     await postCallLog(hub.apis[1].url, 11);
     await postCallLog(hub.apis[1].url, 12);
-    await waitFor('both missed calls stored', async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id IN ('call-11', 'call-12')")) === 2);
+    await waitFor(
+      'both missed calls stored',
+      async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id IN ('call-11', 'call-12')")) === 2,
+    );
     expect(createdFor(agent, 'call-11')).toBeUndefined();
 
     await waitFor('the reconnect', () => agent.socket.connected, 20_000);

@@ -6,7 +6,11 @@ describe('ApiConfig', () => {
   it('applies the contract defaults', () => {
     const config = ApiConfig.fromEnvironment(valid);
     expect(config.port).toBe(3000);
-    expect(config.shared).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/omnihub', redisUrl: 'redis://127.0.0.1:6379', logLevel: 'info' });
+    expect(config.shared).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/omnihub',
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'info',
+    });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);
     expect(config.bootstrapAdmin).toBeNull();
@@ -14,7 +18,12 @@ describe('ApiConfig', () => {
 
   it('fails at start-up listing every problem, secrets not echoed', () => {
     const broken = () => ApiConfig.fromEnvironment({ PORT: 'eighty', LOG_LEVEL: 'loud', BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' });
-    for (const problem of ['JWT_SECRET is required', 'PORT must be a port', 'LOG_LEVEL must be one of', 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD go together']) {
+    for (const problem of [
+      'JWT_SECRET is required',
+      'PORT must be a port',
+      'LOG_LEVEL must be one of',
+      'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD go together',
+    ]) {
       expect(broken).toThrow(problem);
     }
     const refusal = () => ApiConfig.fromEnvironment({ DATABASE_URL: 'mysql://u:hunter2@db/x' });
@@ -23,6 +32,8 @@ describe('ApiConfig', () => {
   });
 
   it('trims a trailing slash from the public base URL Twilio signs', () => {
-    expect(ApiConfig.fromEnvironment({ ...valid, PUBLIC_BASE_URL: 'https://hub.example.com/' }).publicBaseUrl).toBe('https://hub.example.com');
+    expect(ApiConfig.fromEnvironment({ ...valid, PUBLIC_BASE_URL: 'https://hub.example.com/' }).publicBaseUrl).toBe(
+      'https://hub.example.com',
+    );
   });
 });

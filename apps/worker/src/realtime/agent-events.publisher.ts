@@ -27,7 +27,21 @@ export class AgentEventsPublisher {
         packet: { type: 2, data: [name, payload], nsp: AGENTS_NAMESPACE },
         opts: { rooms: [], except: [], flags: {} },
       });
-      pipeline.xadd(AGENT_EVENTS_STREAM, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'uid', EMITTER_UID, 'nsp', AGENTS_NAMESPACE, 'type', BROADCAST, 'data', data);
+      pipeline.xadd(
+        AGENT_EVENTS_STREAM,
+        'MAXLEN',
+        '~',
+        STREAM_MAX_LENGTH,
+        '*',
+        'uid',
+        EMITTER_UID,
+        'nsp',
+        AGENTS_NAMESPACE,
+        'type',
+        BROADCAST,
+        'data',
+        data,
+      );
     }
     const results = await pipeline.exec();
     const failed = results?.find(([error]) => error);

@@ -1,27 +1,7 @@
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
-export const CALL_OUTCOMES = [
-  'answered',
-  'missed',
-  'voicemail',
-  'no_answer',
-  'callback_requested',
-  'complaint',
-  'sale',
-] as const;
+export const CALL_OUTCOMES = ['answered', 'missed', 'voicemail', 'no_answer', 'callback_requested', 'complaint', 'sale'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** One call as an outsourced call centre reports it (CONTRACT.md, "Call logs"). */

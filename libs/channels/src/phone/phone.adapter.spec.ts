@@ -43,7 +43,10 @@ describe('PhoneAdapter', () => {
   });
 
   it('reports errors of a bulk request under each item index, all at once', () => {
-    const result = adapter.parseInbound([log, { ...log, customerPhone: '07700 900123' }, { ...log, endedAt: '2026-11-20T08:00:00Z' }], context);
+    const result = adapter.parseInbound(
+      [log, { ...log, customerPhone: '07700 900123' }, { ...log, endedAt: '2026-11-20T08:00:00Z' }],
+      context,
+    );
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -56,7 +59,10 @@ describe('PhoneAdapter', () => {
   it('refuses a body that is not a call log or a list of them', () => {
     expect(adapter.parseInbound('hello', context)).toEqual({ ok: false, errors: [{ path: '(body)', message: 'must be a JSON object' }] });
     expect(adapter.parseInbound(null, context)).toMatchObject({ ok: false });
-    expect(adapter.parseInbound([], context)).toEqual({ ok: false, errors: [{ path: '(body)', message: 'must hold at least one call log' }] });
+    expect(adapter.parseInbound([], context)).toEqual({
+      ok: false,
+      errors: [{ path: '(body)', message: 'must hold at least one call log' }],
+    });
   });
 
   it('prefers the reported duration over the one the times imply', () => {

@@ -3,7 +3,13 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../database/cursor';
 import { queryOne, queryRows } from '../database/sql';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from '../interactions/interaction.view';
-import { CONVERSATION_COLUMNS, toConversationView, type ConversationRow, type ConversationStatus, type ConversationView } from './conversation.view';
+import {
+  CONVERSATION_COLUMNS,
+  toConversationView,
+  type ConversationRow,
+  type ConversationStatus,
+  type ConversationView,
+} from './conversation.view';
 
 export interface ConversationQuery {
   status?: ConversationStatus;

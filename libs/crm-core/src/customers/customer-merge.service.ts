@@ -21,11 +21,9 @@ export class SelfMergeError extends Error {
 export async function mergeCustomers(tx: EntityManager, survivorId: string, mergedId: string): Promise<void> {
   if (survivorId === mergedId) throw new SelfMergeError();
   // Lock in id order so two merges of the same pair cannot deadlock.
-  const locked = await queryRows<{ id: string }>(
-    tx,
-    'SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-    [[survivorId, mergedId]],
-  );
+  const locked = await queryRows<{ id: string }>(tx, 'SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
+    [survivorId, mergedId],
+  ]);
   for (const id of [survivorId, mergedId]) {
     if (!locked.some((row) => row.id === id)) throw new CustomerNotFoundError(id);
   }

@@ -87,7 +87,11 @@ export class CustomersService {
     ]);
     return {
       ...summary,
-      metrics: computeCustomerMetrics(buckets, times.map((t) => t.occurred_at), now),
+      metrics: computeCustomerMetrics(
+        buckets,
+        times.map((t) => t.occurred_at),
+        now,
+      ),
       openTasks: tasks.map(toTaskView),
     };
   }
@@ -118,9 +122,7 @@ export class CustomersService {
 
   /** A merged-away id still finds its customer. */
   private async currentId(customerId: string): Promise<string> {
-    const merged = await queryOne<{ into_id: string }>(this.db, 'SELECT into_id FROM customer_merges WHERE merged_id = $1', [
-      customerId,
-    ]);
+    const merged = await queryOne<{ into_id: string }>(this.db, 'SELECT into_id FROM customer_merges WHERE merged_id = $1', [customerId]);
     return merged?.into_id ?? customerId;
   }
 }

@@ -32,9 +32,7 @@ export class IdentityResolutionService {
       let customerId: string;
       let created = false;
       if (owners.length === 0) {
-        [{ id: customerId }] = await queryRows<{ id: string }>(tx, 'INSERT INTO customers (name) VALUES ($1) RETURNING id', [
-          name ?? null,
-        ]);
+        [{ id: customerId }] = await queryRows<{ id: string }>(tx, 'INSERT INTO customers (name) VALUES ($1) RETURNING id', [name ?? null]);
         created = true;
       } else {
         customerId = owners[0].customer_id;

@@ -14,8 +14,7 @@ export interface IngestedCustomer extends CustomerSummary {
 }
 
 export type IngestOutcome =
-  | { status: 'created'; interaction: InteractionView; conversation: ConversationView; customer: IngestedCustomer }
-  | { status: 'duplicate' };
+  { status: 'created'; interaction: InteractionView; conversation: ConversationView; customer: IngestedCustomer } | { status: 'duplicate' };
 
 /** Who wrote an outbound interaction, and its first delivery status. */
 export interface OutboundAuthorship {

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
+import { recreateDatabase } from './databases';
 import { API_MAIN, freePort, HubProcess, WORKER_MAIN } from './processes';
 
 export const ADMIN = { email: 'admin@omnihub.test', password: 'admin-password-1' };
 export const TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
 
-const PG_ROOT = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_ROOT = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface HubOptions {
@@ -39,11 +39,9 @@ export class Hub {
   }
 
   static async start(options: HubOptions): Promise<Hub> {
-    const database = `omnihub_test_${options.name.replace(/\W/g, '_')}`;
-    await recreateDatabase(database);
+    const databaseUrl = await recreateDatabase(`omnihub_test_${options.name.replace(/\W/g, '_')}`);
     const redisUrl = `${REDIS_ROOT}/${options.redisDb}`;
     await flushRedis(redisUrl);
-    const databaseUrl = PG_ROOT.replace(/\/[^/]*$/, `/${database}`);
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
@@ -90,17 +88,6 @@ export class Hub {
     await Promise.all([...this.apis, ...(this.worker ? [this.worker] : [])].map((p) => p.stop()));
     await this.db.end();
     await flushRedis(this.redisUrl);
-  }
-}
-
-async function recreateDatabase(name: string): Promise<void> {
-  const client = new Client({ connectionString: PG_ROOT });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
   }
 }
 

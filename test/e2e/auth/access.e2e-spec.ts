@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bearer, createPartner, login, request } from '../../support/clients';
 import { ADMIN, Hub } from '../../support/hub';
 
@@ -125,6 +127,15 @@ describe('authentication and access', () => {
     expect(Object.keys(docs.body.paths as object)).toEqual(
       expect.arrayContaining(['/api/auth/login', '/api/call-logs', '/api/conversations', '/api/customers/{id}']),
     );
+  });
+
+  // A route or schema change shows up as a diff of docs/openapi.json in review.
+  // Regenerate it with: UPDATE_OPENAPI=1 npx jest test/e2e/auth
+  it('serves the OpenAPI document committed in docs/openapi.json', async () => {
+    const committed = join(__dirname, '../../../docs/openapi.json');
+    const served = `${JSON.stringify((await call('GET', '/api/docs-json')).body, null, 2)}\n`;
+    if (process.env.UPDATE_OPENAPI === '1') writeFileSync(committed, served);
+    expect(served).toBe(readFileSync(committed, 'utf8'));
   });
 
   it('never writes passwords, tokens or API keys to the logs', async () => {

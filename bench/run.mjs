@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
 import { freePort, httpOk, killAllSync, runNode, sleep, startNode, stopAll, waitFor } from './lib/procs.mjs';
 import { consoleReport, markdownReport, summarise } from './lib/report.mjs';
 
@@ -32,7 +33,10 @@ hub/floor for every figure (medians over rounds).
   --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
   --customers N           distinct customers (default 2000)
   --rounds N              rounds; each runs every scenario on both sides (default 3)
-  --scenarios LIST        any of max,100,300,1000 (default all four)
+  --scenarios LIST        any of max,100,300,1000,split (default max,100,300,1000); split measures
+                          each process kind alone: the api fills the paused ingest queue as fast as
+                          it can (no worker consuming), then the worker(s) drain it (no agent
+                          connected), giving the ceiling of one api and of one worker
   --rate-seconds S        length of the fixed-rate runs (default 30)
   --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100
   --hub-apis N            api processes (default 1); >1 puts a round-robin TCP balancer in front
@@ -110,8 +114,8 @@ const opt = {
   trace: a.trace,
 };
 for (const s of opt.scenarios) {
-  if (s !== 'max' && !(Number(s) > 0)) {
-    console.error(`--scenarios: "${s}" is neither max nor a rate`);
+  if (s !== 'max' && s !== 'split' && !(Number(s) > 0)) {
+    console.error(`--scenarios: "${s}" is neither max, split nor a rate`);
     process.exit(2);
   }
 }
@@ -125,8 +129,9 @@ for (const s of opt.sides) {
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_BASE = (process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/+\d*$/, '');
 const SIDES = {
-  hub: { db: 'omnihub_bench', redisDb: 12 },
-  floor: { db: 'omnihub_bench_floor', redisDb: 5 },
+  // queue: the ingest queue (BullMQ name and key prefix), paused and resumed by the `split` scenario.
+  hub: { db: 'omnihub_bench', redisDb: 12, queue: { name: 'interaction-ingest', prefix: 'bull' } },
+  floor: { db: 'omnihub_bench_floor', redisDb: 5, queue: { name: 'sms-inbound', prefix: 'floor-bull' } },
 };
 /** The connection URL of database `db`; through a local proxy on `port` when given. */
 const dbUrl = (db, port) => {
@@ -228,10 +233,14 @@ const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 // ---- one run: fresh database and Redis db, start the side's processes, load, measure, stop --------
 async function resetStores(admin, side) {
-  const { db, redisDb } = SIDES[side];
+  const { db } = SIDES[side];
   await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${db}"`);
-  const r = new Redis(`${REDIS_BASE}/${redisDb}`, { lazyConnect: true });
+  await flushRedisDb(side);
+}
+
+async function flushRedisDb(side) {
+  const r = new Redis(`${REDIS_BASE}/${SIDES[side].redisDb}`, { lazyConnect: true });
   await r.connect();
   await r.flushdb();
   r.disconnect();
@@ -316,8 +325,38 @@ async function startTraceProxy(dir, names) {
   return { proc, ports, control };
 }
 
+async function setQueuePaused(side, paused) {
+  const { name, prefix } = SIDES[side].queue;
+  const q = new Queue(name, { prefix, connection: { url: `${REDIS_BASE}/${SIDES[side].redisDb}`, maxRetriesPerRequest: 1 } });
+  try {
+    if (paused) await q.pause();
+    else await q.resume();
+  } finally {
+    await q.close();
+  }
+}
+
+/** Polls the side's interactions count until `expected` (or the deadline); returns the time it took. */
+async function waitForRows(side, expected, timeoutMs) {
+  const c = new pg.Client({ connectionString: dbUrl(SIDES[side].db) });
+  await c.connect();
+  const t0 = Date.now();
+  let n = 0;
+  try {
+    while (Date.now() - t0 < timeoutMs) {
+      n = (await c.query({ name: 'count_interactions', text: 'SELECT count(*)::int AS n FROM interactions' })).rows[0].n;
+      if (n >= expected) break;
+      await sleep(100);
+    }
+  } finally {
+    await c.end();
+  }
+  return { ms: Date.now() - t0, rows: n };
+}
+
 async function runOne(side, scenario, round, ctx) {
-  const rate = scenario === 'max' ? 0 : Number(scenario);
+  const split = scenario === 'split';
+  const rate = scenario === 'max' || split ? 0 : Number(scenario);
   const messages = rate ? Math.min(opt.messages, rate * opt.rateSeconds) : opt.messages;
   const id = `${side}-${scenario}-r${round}`;
   const dir = path.join(ctx.runDir, id);
@@ -369,6 +408,7 @@ async function runOne(side, scenario, round, ctx) {
       apis.push(p);
       await waitFor(`hub api${i} /health/ready`, () => httpOk(`http://127.0.0.1:${port}/health/ready`), { proc: p, timeoutMs: 90_000 });
     }
+    if (split) await setQueuePaused(side, true);
     for (let j = 0; j < opt.workers; j++) {
       const port = await freePort();
       const p = startNode(`worker${j}`, [...nodeArgs(`worker${j}`), workerMain()], { ...env, ...urls(`worker${j}`), PORT: String(port) }, path.join(dir, `worker${j}.log`), { cwd: HUB_ROOT });
@@ -393,6 +433,7 @@ async function runOne(side, scenario, round, ctx) {
       apis.push(p);
       await waitFor(`floor api${i} /health`, () => httpOk(`http://127.0.0.1:${port}/health`), { proc: p, timeoutMs: 30_000 });
     }
+    if (split) await setQueuePaused(side, true);
     for (let j = 0; j < opt.workers; j++) {
       const p = startNode(`worker${j}`, [...nodeArgs(`worker${j}`), path.join(SB, 'floor', 'worker.mjs')], { ...env, ...urls(`worker${j}`) }, path.join(dir, `worker${j}.log`), { cwd: SB });
       workers.push(p);
@@ -406,8 +447,10 @@ async function runOne(side, scenario, round, ctx) {
     '--base', `http://127.0.0.1:${front}`, '--public-base', publicBase,
     '--auth-token', SECRETS.twilioAuthToken, '--admin-email', SECRETS.adminEmail, '--admin-password', SECRETS.adminPassword,
     '--customers', String(opt.customers), '--messages', String(messages), '--rate', String(rate),
-    '--concurrency', String(opt.httpConcurrency), '--warmup', String(opt.warmup), '--seed', String(SEED),
-    '--drain-timeout', '120', '--label', `${side} ${scenario} r${round}`, '--json', loadgenJson,
+    '--concurrency', String(opt.httpConcurrency), '--warmup', String(split ? 0 : opt.warmup), '--seed', String(SEED),
+    // split: no event can arrive while the queue is paused, so do not wait for any.
+    '--drain-timeout', split ? '0' : '120', '--grace', split ? '0' : '1000',
+    '--label', `${side} ${scenario} r${round}`, '--json', loadgenJson,
   ];
   const timeoutMs = ((rate ? messages / rate : messages / 50) + 120 + 180) * 1000;
   const cpu0 = path.join(dir, 'cpu0.json'), cpu1 = path.join(dir, 'cpu1.json');
@@ -418,6 +461,18 @@ async function runOne(side, scenario, round, ctx) {
   window.endUs = monoUs();
   await snapshotCpu(cpu1);
   const traced = trace ? await (await fetch(`http://127.0.0.1:${trace.control}/stats`)).json() : null;
+  let drain = null;
+  if (split && fs.existsSync(loadgenJson)) {
+    // Worker phase: resume the queue the api filled and time the worker(s) draining it.
+    const accepted = JSON.parse(fs.readFileSync(loadgenJson, 'utf8')).http.accepted;
+    const cpu2 = path.join(dir, 'cpu2.json'), cpu3 = path.join(dir, 'cpu3.json');
+    await snapshotCpu(cpu2);
+    await setQueuePaused(side, false);
+    const waited = await waitForRows(side, accepted, Math.max(120_000, (accepted / 20) * 1000));
+    await snapshotCpu(cpu3);
+    const cpuW = await diffCpu(cpu2, cpu3, { api: apis.map((p) => p.pid), worker: workers.map((p) => p.pid) });
+    drain = { accepted, ...waited, cpu: cpuW };
+  }
   const redisFig = await redisFigures(side);
   let dbFig = null;
   try {
@@ -435,6 +490,7 @@ async function runOne(side, scenario, round, ctx) {
   await Promise.all([...apis, ...workers].map((p) => p.stop()));
   await Promise.all([balancer, trace?.proc].filter(Boolean).map((p) => p.stop()));
   const pgs = await pgStats(ctx.admin, side);
+  await flushRedisDb(side); // so that the next run's server-wide used_memory does not carry this one's keys
   if (opt.profile) fs.writeFileSync(path.join(profDir, 'window.json'), JSON.stringify({ ...window, side, scenario, round, messages, warmup: opt.warmup }));
 
   if (!fs.existsSync(loadgenJson)) {
@@ -446,11 +502,11 @@ async function runOne(side, scenario, round, ctx) {
   const lgCpu = r.loadgen.cpuUserSec + r.loadgen.cpuSysSec;
   const us = (s) => (typeof s === 'number' ? Math.round((s * 1e6) / n) : null);
   const L = r.e2e.latencyMs ?? {}, H = r.http.latencyMs ?? {};
-  const processed = messages + opt.warmup; // what went through the pipeline (warm-up included)
+  const processed = messages + (split ? 0 : opt.warmup); // what went through the pipeline (warm-up included)
   const summary = {
     side, scenario, round, id, startedAt: r.startedAt,
     apis: opt.apis, workers: opt.workers, workerConcurrency: opt.workerConcurrency,
-    messages, customers: opt.customers, rate, warmup: opt.warmup, httpConcurrency: opt.httpConcurrency,
+    messages, customers: opt.customers, rate, warmup: split ? 0 : opt.warmup, httpConcurrency: opt.httpConcurrency,
     httpPerSec: r.http.throughputPerSec, e2ePerSec: r.e2e.throughputPerSec,
     e2eMs: { p50: L.p50, p95: L.p95, p99: L.p99, max: L.max }, httpMs: { p50: H.p50, p95: H.p95, p99: H.p99 },
     httpErrors: r.http.errors, errorsByStatus: r.http.errorsByStatus, lost: r.e2e.lost, duplicates: r.e2e.duplicates,
@@ -467,7 +523,32 @@ async function runOne(side, scenario, round, ctx) {
     crashed, profiled: opt.profile, traced: opt.trace, logs: dir,
   };
   if (lg.code !== 0) summary.loadgenExit = lg.code;
-  return summary;
+  if (!split) return summary;
+
+  // split → two rows: the api alone (HTTP into a paused queue) and the worker(s) alone (draining it).
+  const acc = r.http.accepted || 1;
+  const perAcc = (sec) => Math.round((sec * 1e6) / acc);
+  const apiAlone = {
+    ...summary, scenario: 'api-alone', id: `${side}-api-alone-r${round}`, warmup: 0,
+    e2ePerSec: null, e2eMs: {}, lost: null, duplicates: null,
+    cpuUsPerMsg: {
+      api: perAcc(cpu.api), worker: perAcc(cpu.worker), postgres: perAcc(cpu.postgres), redis: perAcc(cpu.redis),
+      total: perAcc(cpu.api + cpu.worker + cpu.postgres + cpu.redis), proxy: pids.proxy.length ? perAcc(cpu.proxy) : null, loadgen: perAcc(lgCpu),
+    },
+    redis: null, pg: null,
+  };
+  const dc = drain?.cpu ?? {};
+  const workerAlone = {
+    ...summary, scenario: 'worker-alone', id: `${side}-worker-alone-r${round}`, warmup: 0,
+    httpPerSec: null, httpMs: {}, e2ePerSec: null, e2eMs: {}, httpErrors: null, duplicates: null,
+    drainPerSec: drain ? r2(drain.rows / (drain.ms / 1000)) : null, drain,
+    lost: drain ? drain.accepted - drain.rows : null,
+    cpuUsPerMsg: drain ? {
+      api: perAcc(dc.api), worker: perAcc(dc.worker), postgres: perAcc(dc.postgres), redis: perAcc(dc.redis),
+      total: perAcc(dc.api + dc.worker + dc.postgres + dc.redis), proxy: null, loadgen: null,
+    } : {},
+  };
+  return [apiAlone, workerAlone];
 }
 
 function traceSummary(stats, processed) {
@@ -553,12 +634,18 @@ async function main() {
         if (interrupted) return;
         const t = Date.now();
         try {
-          const s = await runOne(side, scenario, round, ctx);
-          runs.push(s);
-          log(`${s.id}: e2e ${s.e2ePerSec}/s http ${s.httpPerSec}/s p50 ${s.e2eMs.p50} p99 ${s.e2eMs.p99} ms | ` +
-            `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} ` +
-            `= ${s.cpuUsPerMsg.total} | lost ${s.lost} dup ${s.duplicates} err ${s.httpErrors}${s.crashed.length ? ` | ${s.crashed.join(', ')}` : ''} ` +
-            `(${Math.round((Date.now() - t) / 1000)} s)`);
+          for (const s of [].concat(await runOne(side, scenario, round, ctx))) {
+            runs.push(s);
+            const parts = [
+              s.e2ePerSec != null && `e2e ${s.e2ePerSec}/s p50 ${s.e2eMs.p50} p99 ${s.e2eMs.p99} ms`,
+              s.httpPerSec != null && `http ${s.httpPerSec}/s`,
+              s.drainPerSec != null && `drained ${s.drainPerSec}/s`,
+              `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
+              `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
+              s.crashed.length && s.crashed.join(', '),
+            ];
+            log(`${s.id}: ${parts.filter(Boolean).join(' | ')} (${Math.round((Date.now() - t) / 1000)} s)`);
+          }
         } catch (e) {
           if (interrupted) return;
           await stopAll();
@@ -571,11 +658,7 @@ async function main() {
     }
   }
   await admin.end();
-  for (const side of opt.sides) {
-    const r = new Redis(`${REDIS_BASE}/${SIDES[side].redisDb}`);
-    await r.flushdb();
-    r.disconnect();
-  }
+  for (const side of opt.sides) await flushRedisDb(side);
 
   const summary = summarise(runs);
   const topology = `${opt.apis} api + ${opt.workers} worker process${opt.workers > 1 ? 'es' : ''}`;

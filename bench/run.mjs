@@ -578,6 +578,22 @@ function traceReport(runs) {
   return lines.join('\n');
 }
 
+/**
+ * One bench at a time per PostgreSQL server: two runs would drop each other's databases and flush
+ * each other's Redis dbs. A session advisory lock, held by the admin connection until it closes.
+ */
+async function takeBenchLock(admin) {
+  const lock = "SELECT pg_try_advisory_lock(hashtext('omnihub-bench')) AS ok";
+  const deadline = Date.now() + 30 * 60_000;
+  let told = false;
+  while (!(await admin.query(lock)).rows[0].ok) {
+    if (Date.now() > deadline) throw new Error('another bench run held the bench lock for 30 minutes; giving up');
+    if (!told) log('another bench run is using omnihub_bench and Redis dbs 12/5: waiting for it to finish');
+    told = true;
+    await sleep(5000);
+  }
+}
+
 /** Exports `rev` into bench/.work/hub-<sha>/ and builds it there (once); the hub then runs from it. */
 function buildCommit(rev) {
   const sha = execFileSync('git', ['rev-parse', '--short', `${rev}^{commit}`], { cwd: REPO, encoding: 'utf8' }).trim();
@@ -612,6 +628,7 @@ async function main() {
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
   await admin.query('SET client_min_messages = warning');
+  await takeBenchLock(admin);
   const redisAdmin = new Redis(REDIS_BASE, { lazyConnect: true });
   await redisAdmin.connect();
   const ctx = { admin, runDir, profDir: opt.profile ? path.join(WORK, 'prof', stamp) : null, hubChecked: false };

@@ -13,9 +13,11 @@ export async function request<T = Record<string, unknown>>(
   path: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<JsonResponse<T>> {
+  const hasBody = options.rawBody !== undefined || options.body !== undefined;
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...options.headers },
+    // Like any HTTP client: a Content-Type only when there is a body.
+    headers: { ...(hasBody && { 'content-type': 'application/json' }), ...options.headers },
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();

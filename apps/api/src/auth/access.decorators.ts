@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { AgentView, PartnerView } from '@omnihub/crm-core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 export { Public } from '@omnihub/crm-core';
 
@@ -12,7 +12,7 @@ export const AdminOnly = () => SetMetadata(AUDIENCE, 'admin' satisfies Audience)
 export const PartnerOnly = () => SetMetadata(AUDIENCE, 'partner' satisfies Audience);
 
 /** What the access guard attached to the request. */
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   agent?: AgentView;
   partner?: PartnerView;
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { InputError } from '@omnihub/channels';
 import { toHttpError } from './domain-errors';
 
@@ -10,18 +10,17 @@ export interface ApiErrorBody {
   errors?: InputError[];
 }
 
-/** body-parser's own errors carry a status and a type; they are the client's fault. */
-interface BodyParserError {
-  status: number;
-  type: string;
+/** Fastify's own request errors (body parsing, limits) carry a 4xx status and an `FST_` code. */
+interface FastifyRequestError {
+  statusCode: number;
+  code: string;
 }
 
-const BODY_PARSER_MESSAGES: Record<string, string> = {
-  'entity.parse.failed': 'Malformed JSON in the request body',
-  'entity.too.large': 'Request body is too large (JSON bodies are limited to 1 MB)',
-  'encoding.unsupported': 'Unsupported content encoding',
-  'charset.unsupported': 'Unsupported charset',
-  'request.aborted': 'Request was aborted',
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON in the request body',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large (JSON bodies are limited to 1 MB)',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request says it carries JSON but its body is empty',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type: send application/json',
 };
 
 /** Every error leaves as the contract's JSON; anything unexpected is a logged 500 with no details. */
@@ -30,11 +29,11 @@ export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(toHttpError(error));
     if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    if (response.headersSent) return void response.end();
-    response.status(body.statusCode).json(body);
+    if (reply.sent) return;
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   private toBody(error: unknown): ApiErrorBody {
@@ -46,14 +45,20 @@ export class ApiErrorFilter implements ExceptionFilter {
       const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
       return { statusCode: status, message: text, ...(errors && { errors }) };
     }
-    if (isBodyParserError(error)) {
-      return { statusCode: error.status, message: BODY_PARSER_MESSAGES[error.type] ?? 'The request body could not be read' };
+    if (isFastifyRequestError(error)) {
+      return { statusCode: error.statusCode, message: FASTIFY_MESSAGES[error.code] ?? 'The request could not be read' };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
-  const candidate = error as Partial<BodyParserError> | null;
-  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
+function isFastifyRequestError(error: unknown): error is FastifyRequestError {
+  const candidate = error as Partial<FastifyRequestError> | null;
+  return (
+    typeof candidate?.statusCode === 'number' &&
+    candidate.statusCode >= 400 &&
+    candidate.statusCode < 500 &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('FST_')
+  );
 }

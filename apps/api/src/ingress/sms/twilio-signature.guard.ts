@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { SmsAdapter, type TwilioWebhookParams } from '@omnihub/channels';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiConfig } from '../../config/api-config';
 
 /**
@@ -19,8 +19,8 @@ export class TwilioSignatureGuard implements CanActivate {
     if (!this.sms.canVerifyWebhooks) {
       throw new ForbiddenException('Twilio webhooks are refused: TWILIO_AUTH_TOKEN is not configured, so no signature can be verified');
     }
-    const request = context.switchToHttp().getRequest<Request>();
-    const url = `${this.config.publicBaseUrl}${request.originalUrl}`;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const url = `${this.config.publicBaseUrl}${request.url}`;
     if (!this.sms.isSignedByTwilio(request.headers['x-twilio-signature'], url, formParams(request))) {
       throw new ForbiddenException(`X-Twilio-Signature is missing or does not match this request (signed URL: ${url})`);
     }
@@ -29,7 +29,8 @@ export class TwilioSignatureGuard implements CanActivate {
 }
 
 /** Only a form body carries Twilio's parameters; anything else is signed as no parameters. */
-export function formParams(request: Request): TwilioWebhookParams {
+export function formParams(request: FastifyRequest): TwilioWebhookParams {
   const body: unknown = request.body;
-  return request.is('application/x-www-form-urlencoded') && typeof body === 'object' && body !== null ? (body as TwilioWebhookParams) : {};
+  const isForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+  return isForm && typeof body === 'object' && body !== null ? (body as TwilioWebhookParams) : {};
 }

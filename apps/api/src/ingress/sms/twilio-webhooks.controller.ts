@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { SmsAdapter, type InputError, type TwilioWebhookParams } from '@omnihub/channels';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/access.decorators';
 import { IngressQueue } from '../ingress-queue.service';
 import { DeliveryStatusQueue } from './delivery-status-queue.service';
@@ -27,7 +27,7 @@ export class TwilioWebhooksController {
   /** An inbound SMS or MMS; a redelivered MessageSid is accepted again and stored once. */
   @Post('sms')
   @HttpCode(200)
-  async inbound(@Body() params: TwilioWebhookParams, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async inbound(@Body() params: TwilioWebhookParams, @Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     const parsed = this.sms.parseInbound(params, { receivedAt: new Date() });
     if (!parsed.ok) throw invalid(parsed.errors);
     await Promise.all(parsed.value.map((item) => this.ingress.accept(item)));

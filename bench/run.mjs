@@ -491,7 +491,7 @@ async function runOne(side, scenario, round, ctx) {
   await Promise.all([balancer, trace?.proc].filter(Boolean).map((p) => p.stop()));
   const pgs = await pgStats(ctx.admin, side);
   await flushRedisDb(side); // so that the next run's server-wide used_memory does not carry this one's keys
-  if (opt.profile) fs.writeFileSync(path.join(profDir, 'window.json'), JSON.stringify({ ...window, side, scenario, round, messages, warmup: opt.warmup }));
+  if (opt.profile) fs.writeFileSync(path.join(profDir, 'window.json'), JSON.stringify({ ...window, side, scenario, round, messages, warmup: split ? 0 : opt.warmup }));
 
   if (!fs.existsSync(loadgenJson)) {
     const tail = fs.readFileSync(path.join(dir, 'loadgen.log'), 'utf8').slice(-2000);
@@ -686,7 +686,7 @@ async function main() {
     messages: opt.messages, customers: opt.customers, rateSeconds: opt.rateSeconds, warmup: opt.warmup,
     workerConcurrency: opt.workerConcurrency, httpConcurrency: opt.httpConcurrency,
     loadBefore, loadAfter: loadavg(),
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `npm run bench -- ${process.argv.slice(2).map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x)).join(' ')}`.trim(),
   };
   const resultFile = path.join(RESULTS, `${stamp}.json`);
   fs.writeFileSync(resultFile, `${JSON.stringify({ tool: 'omnihub-bench', label: a.label ?? null, meta, machine, options: opt, summary, runs }, null, 2)}\n`);

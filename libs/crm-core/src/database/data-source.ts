@@ -1,8 +1,9 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema';
 import { SmsOptOuts1795392000000 } from './migrations/1795392000000-sms-opt-outs';
+import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-function';
 
-export const MIGRATIONS = [InitialSchema1763870400000, SmsOptOuts1795392000000];
+export const MIGRATIONS = [InitialSchema1763870400000, SmsOptOuts1795392000000, IngestFunction1795400000000];
 
 export interface DatabaseSettings {
   url: string;

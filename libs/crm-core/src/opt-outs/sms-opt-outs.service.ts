@@ -17,16 +17,34 @@ const RECORD_CONSENT = {
            WHERE o.changed_at <= EXCLUDED.changed_at`,
 } as const;
 
-/**
- * Part of the ingest transaction for an inbound SMS: STOP and its synonyms opt the number out,
- * START and its synonyms opt it back in. HELP and ordinary messages change nothing.
- */
-export async function recordSmsConsent(client: PoolClient, item: InboundInteraction): Promise<void> {
+/** STOP or START (or a synonym) in an inbound SMS: the number's new consent. */
+export interface SmsConsentChange {
+  phone: string;
+  optedOut: boolean;
+  keyword: string;
+  messageSid: string;
+  changedAt: string;
+}
+
+/** The consent change an inbound SMS carries, if any; HELP and ordinary messages carry none. */
+export function smsConsentChangeOf(item: InboundInteraction): SmsConsentChange | null {
+  if (item.channel !== 'sms' || item.direction !== 'inbound') return null;
   const keyword = smsKeywordOf(item.text);
-  if (keyword !== 'opt_out' && keyword !== 'opt_in') return;
+  if (keyword !== 'opt_out' && keyword !== 'opt_in') return null;
+  return {
+    phone: item.identity.address,
+    optedOut: keyword === 'opt_out',
+    keyword: item.text.trim().toUpperCase(),
+    messageSid: item.externalId,
+    changedAt: item.occurredAt,
+  };
+}
+
+/** Part of the ingest transaction of the message that carried the change. */
+export async function recordSmsConsent(client: PoolClient, change: SmsConsentChange): Promise<void> {
   await client.query({
     ...RECORD_CONSENT,
-    values: [item.identity.address, keyword === 'opt_out', item.text.trim().toUpperCase(), item.externalId, item.occurredAt],
+    values: [change.phone, change.optedOut, change.keyword, change.messageSid, change.changedAt],
   });
 }
 

@@ -10,10 +10,17 @@ import {
 } from '../conversations/conversation.view';
 import { ConversationNotFoundError } from '../conversations/conversations.service';
 import { queryOne, queryRows } from '../database/sql';
-import { INGEST_SQL } from '../interactions/interaction-ingest.statements';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from '../interactions/interaction.view';
 import { isOptedOut } from '../opt-outs/sms-opt-outs.service';
 import { ReplyChannelUnavailableError, ReplyTooLongError, SmsRecipientOptedOutError } from './outbound-message.errors';
+
+const INSERT_REPLY = `INSERT INTO interactions (customer_id, conversation_id, channel, direction, kind, text, subject, occurred_at,
+    external_id, idempotency_key, delivery_status, intent, metadata, author_agent_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`;
+
+/** A reply counts towards the day's activity (metrics count messages both ways, not notes). */
+const COUNT_ACTIVITY = `INSERT INTO customer_activity_daily (customer_id, day, channel, count) VALUES ($1, $2, $3, 1)
+  ON CONFLICT (customer_id, day, channel) DO UPDATE SET count = customer_activity_daily.count + 1`;
 
 export interface MessageAuthor {
   agentId: string;
@@ -60,7 +67,7 @@ export class OutboundMessagesService {
       // Until the provider names the message, its own id is the hub's.
       const key = randomUUID();
       const metadata = { agentId: author.agentId, agentName: author.agentName, ...(recipient && { to: recipient }) };
-      const [{ id }] = await queryRows<{ id: string }>(tx, INGEST_SQL.insertInteraction.text, [
+      const [{ id }] = await queryRows<{ id: string }>(tx, INSERT_REPLY, [
         conversation.customer_id,
         conversation.id,
         conversation.channel,
@@ -77,7 +84,7 @@ export class OutboundMessagesService {
         author.agentId,
       ]);
       if (!note) {
-        await tx.query(INGEST_SQL.countActivity.text, [conversation.customer_id, occurredAt.slice(0, 10), conversation.channel, 0, 0]);
+        await tx.query(COUNT_ACTIVITY, [conversation.customer_id, occurredAt.slice(0, 10), conversation.channel]);
       }
       const updated = await queryOne<ConversationRow>(
         tx,

@@ -472,6 +472,7 @@ async function runOne(side, scenario, round, ctx) {
     await snapshotCpu(cpu3);
     const cpuW = await diffCpu(cpu2, cpu3, { api: apis.map((p) => p.pid), worker: workers.map((p) => p.pid) });
     drain = { accepted, ...waited, cpu: cpuW };
+    window.endUs = monoUs(); // profiles: the api's busy time is its phase, the worker's is the drain
   }
   const redisFig = await redisFigures(side);
   let dbFig = null;

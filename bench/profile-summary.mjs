@@ -28,9 +28,9 @@ const TOP = Number(a.top);
 function findProfiles(p) {
   const st = fs.statSync(p);
   if (st.isFile()) return [p];
-  return fs.readdirSync(p, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? findProfiles(path.join(p, e.name)) : e.name.endsWith('.cpuprofile') ? [path.join(p, e.name)] : [],
-  );
+  return fs
+    .readdirSync(p, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? findProfiles(path.join(p, e.name)) : e.name.endsWith('.cpuprofile') ? [path.join(p, e.name)] : []));
 }
 
 function shortUrl(url) {
@@ -87,7 +87,9 @@ function summarise(file) {
   const self = new Map(); // function key → µs
   const selfCat = new Map();
   const onStack = new Map();
-  let total = 0, idle = 0, inWindow = 0;
+  let total = 0,
+    idle = 0,
+    inWindow = 0;
   let t = prof.startTime;
   const { samples, timeDeltas } = prof;
   const windowHit = window && !(window.endUs < prof.startTime || window.startUs > prof.endTime);
@@ -110,10 +112,16 @@ function summarise(file) {
     for (const c of catsOf(n.id)) onStack.set(c, (onStack.get(c) ?? 0) + dur);
   }
   const busy = total - idle;
-  const rank = (m, k) => [...m].sort((x, y) => y[1] - x[1]).slice(0, k).map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((us / busy) * 1000) / 10 }));
+  const rank = (m, k) =>
+    [...m]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, k)
+      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((us / busy) * 1000) / 10 }));
   return {
     file: path.relative(process.cwd(), file),
-    window: windowHit ? `load generator window (${Math.round((window.endUs - window.startUs) / 1000)} ms, ${window.messages}+${window.warmup} messages)` : 'whole process',
+    window: windowHit
+      ? `load generator window (${Math.round((window.endUs - window.startUs) / 1000)} ms, ${window.messages}+${window.warmup} messages)`
+      : 'whole process',
     messages: windowHit ? window.messages + window.warmup : null,
     samples: inWindow,
     totalMs: Math.round(total / 1000),
@@ -130,7 +138,9 @@ if (a.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
   for (const r of results) {
-    console.log(`\n### ${r.file}: ${r.window}; busy ${r.busyMs} ms of ${r.totalMs} ms sampled${r.busyUsPerMsg ? ` (${r.busyUsPerMsg} µs/msg)` : ''}`);
+    console.log(
+      `\n### ${r.file}: ${r.window}; busy ${r.busyMs} ms of ${r.totalMs} ms sampled${r.busyUsPerMsg ? ` (${r.busyUsPerMsg} µs/msg)` : ''}`,
+    );
     console.log(`  top ${TOP} functions by self time (% of busy):`);
     for (const x of r.topSelf) console.log(`    ${String(x.pct).padStart(5)}%  ${String(x.ms).padStart(6)} ms  ${x.name}`);
     console.log('  self time by package:');

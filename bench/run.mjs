@@ -108,8 +108,14 @@ const opt = {
   workers: int('hub-workers', a['hub-workers'], 1),
   workerConcurrency: int('worker-concurrency', a['worker-concurrency'], 1),
   httpConcurrency: int('http-concurrency', a['http-concurrency'], 1),
-  scenarios: a.scenarios.split(',').map((s) => s.trim()).filter(Boolean),
-  sides: a.sides.split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: a.scenarios
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+  sides: a.sides
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   profile: a.profile,
   trace: a.trace,
 };
@@ -179,7 +185,8 @@ function copyTree(from, to) {
   fs.mkdirSync(to, { recursive: true });
   for (const e of fs.readdirSync(from, { withFileTypes: true })) {
     if (e.name === 'node_modules' || e.name === 'results') continue;
-    const src = path.join(from, e.name), dst = path.join(to, e.name);
+    const src = path.join(from, e.name),
+      dst = path.join(to, e.name);
     if (e.isDirectory()) copyTree(src, dst);
     else if (e.isFile()) fs.writeFileSync(dst, fs.readFileSync(src), { mode: 0o644 });
   }
@@ -195,7 +202,17 @@ function prepareSharedCopy() {
   // the repository, so its imports resolve to the repository's node_modules (devDependencies).
   const req = createRequire(path.join(SB, 'loadgen', 'ingest.mjs'));
   const missing = [];
-  for (const dep of ['bullmq', 'ioredis', 'pg', 'socket.io', 'socket.io-client', '@socket.io/redis-emitter', '@socket.io/redis-adapter', 'twilio', 'undici']) {
+  for (const dep of [
+    'bullmq',
+    'ioredis',
+    'pg',
+    'socket.io',
+    'socket.io-client',
+    '@socket.io/redis-emitter',
+    '@socket.io/redis-adapter',
+    'twilio',
+    'undici',
+  ]) {
     try {
       req.resolve(dep);
     } catch {
@@ -229,7 +246,11 @@ async function machineInfo(admin, redis) {
   };
 }
 
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 // ---- one run: fresh database and Redis db, start the side's processes, load, measure, stop --------
 async function resetStores(admin, side) {
@@ -251,7 +272,9 @@ async function redisFigures(side) {
   await r.connect();
   try {
     const usedMemory = Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1]);
-    let dbBytes = 0, keys = 0, cursor = '0';
+    let dbBytes = 0,
+      keys = 0,
+      cursor = '0';
     const byType = {};
     do {
       const [next, batch] = await r.scan(cursor, 'COUNT', 1000);
@@ -302,7 +325,15 @@ async function snapshotCpu(file) {
 }
 
 async function diffCpu(f0, f1, groups) {
-  const args = [path.join(SB, 'tools', 'proc-cpu.mjs'), 'diff', f0, f1, ...Object.entries(groups).filter(([, p]) => p.length).map(([n, p]) => `${n}=${p.join(',')}`)];
+  const args = [
+    path.join(SB, 'tools', 'proc-cpu.mjs'),
+    'diff',
+    f0,
+    f1,
+    ...Object.entries(groups)
+      .filter(([, p]) => p.length)
+      .map(([n, p]) => `${n}=${p.join(',')}`),
+  ];
   const { stdout } = await runNode('proc-cpu', args, {}, '/dev/null');
   return JSON.parse(stdout);
 }
@@ -314,13 +345,19 @@ async function startTraceProxy(dir, names) {
   const listeners = [];
   const ports = {};
   for (const name of names) {
-    const pgPort = await freePort(), rPort = await freePort();
+    const pgPort = await freePort(),
+      rPort = await freePort();
     listeners.push({ name: `${name}→pg`, port: pgPort, targets: [pgHostPort()], count: 'pg' });
     listeners.push({ name: `${name}→redis`, port: rPort, targets: [redisHostPort()], count: 'redis' });
     ports[name] = { pg: pgPort, redis: rPort };
   }
   const control = await freePort();
-  const proc = startNode('trace-proxy', [path.join(HERE, 'lib', 'tcp-proxy.mjs'), JSON.stringify({ control, listeners })], {}, path.join(dir, 'trace-proxy.log'));
+  const proc = startNode(
+    'trace-proxy',
+    [path.join(HERE, 'lib', 'tcp-proxy.mjs'), JSON.stringify({ control, listeners })],
+    {},
+    path.join(dir, 'trace-proxy.log'),
+  );
   await waitFor('the trace proxy', () => httpOk(`http://127.0.0.1:${control}/stats`), { proc, timeoutMs: 10_000 });
   return { proc, ports, control };
 }
@@ -380,7 +417,13 @@ async function runOne(side, scenario, round, ctx) {
     const control = await freePort();
     balancer = startNode(
       'balancer',
-      [path.join(HERE, 'lib', 'tcp-proxy.mjs'), JSON.stringify({ control, listeners: [{ name: 'front', port: front, targets: apiPorts.map((port) => ({ host: '127.0.0.1', port })) }] })],
+      [
+        path.join(HERE, 'lib', 'tcp-proxy.mjs'),
+        JSON.stringify({
+          control,
+          listeners: [{ name: 'front', port: front, targets: apiPorts.map((port) => ({ host: '127.0.0.1', port })) }],
+        }),
+      ],
       {},
       path.join(dir, 'balancer.log'),
     );
@@ -398,20 +441,33 @@ async function runOne(side, scenario, round, ctx) {
     PUBLIC_BASE_URL: publicBase,
     WORKER_CONCURRENCY: String(opt.workerConcurrency),
   };
-  const apis = [], workers = [];
+  const apis = [],
+    workers = [];
   if (side === 'hub') {
     // Inbound needs only TWILIO_AUTH_TOKEN; without an account SID nothing can be sent to Twilio.
     const env = { ...common, LOG_LEVEL: 'warn', SMTP_INBOUND_PORT: '0' };
     for (const [i, port] of apiPorts.entries()) {
       // One after another: the first runs the migrations.
-      const p = startNode(`api${i}`, [...nodeArgs(`api${i}`), apiMain()], { ...env, ...urls(`api${i}`), PORT: String(port) }, path.join(dir, `api${i}.log`), { cwd: HUB_ROOT });
+      const p = startNode(
+        `api${i}`,
+        [...nodeArgs(`api${i}`), apiMain()],
+        { ...env, ...urls(`api${i}`), PORT: String(port) },
+        path.join(dir, `api${i}.log`),
+        { cwd: HUB_ROOT },
+      );
       apis.push(p);
       await waitFor(`hub api${i} /health/ready`, () => httpOk(`http://127.0.0.1:${port}/health/ready`), { proc: p, timeoutMs: 90_000 });
     }
     if (split) await setQueuePaused(side, true);
     for (let j = 0; j < opt.workers; j++) {
       const port = await freePort();
-      const p = startNode(`worker${j}`, [...nodeArgs(`worker${j}`), workerMain()], { ...env, ...urls(`worker${j}`), PORT: String(port) }, path.join(dir, `worker${j}.log`), { cwd: HUB_ROOT });
+      const p = startNode(
+        `worker${j}`,
+        [...nodeArgs(`worker${j}`), workerMain()],
+        { ...env, ...urls(`worker${j}`), PORT: String(port) },
+        path.join(dir, `worker${j}.log`),
+        { cwd: HUB_ROOT },
+      );
       workers.push(p);
       await waitFor(`hub worker${j} /health/ready`, () => httpOk(`http://127.0.0.1:${port}/health/ready`), { proc: p, timeoutMs: 90_000 });
     }
@@ -423,19 +479,32 @@ async function runOne(side, scenario, round, ctx) {
         body: 'MessageSid=SMx&From=%2B14155550111&Body=x',
       });
       await res.arrayBuffer();
-      if (res.status === 404) throw new Error('the hub has no POST /webhooks/twilio/sms yet (404): rebuild after it lands, or run --sides floor');
+      if (res.status === 404)
+        throw new Error('the hub has no POST /webhooks/twilio/sms yet (404): rebuild after it lands, or run --sides floor');
       ctx.hubChecked = true;
     }
   } else {
     const env = { ...common, FLOOR_EMIT_ALL: '1', PGOPTIONS: '-c client_min_messages=warning' };
     for (const [i, port] of apiPorts.entries()) {
-      const p = startNode(`api${i}`, [...nodeArgs(`api${i}`), path.join(SB, 'floor', 'api.mjs')], { ...env, ...urls(`api${i}`), PORT: String(port) }, path.join(dir, `api${i}.log`), { cwd: SB });
+      const p = startNode(
+        `api${i}`,
+        [...nodeArgs(`api${i}`), path.join(SB, 'floor', 'api.mjs')],
+        { ...env, ...urls(`api${i}`), PORT: String(port) },
+        path.join(dir, `api${i}.log`),
+        { cwd: SB },
+      );
       apis.push(p);
       await waitFor(`floor api${i} /health`, () => httpOk(`http://127.0.0.1:${port}/health`), { proc: p, timeoutMs: 30_000 });
     }
     if (split) await setQueuePaused(side, true);
     for (let j = 0; j < opt.workers; j++) {
-      const p = startNode(`worker${j}`, [...nodeArgs(`worker${j}`), path.join(SB, 'floor', 'worker.mjs')], { ...env, ...urls(`worker${j}`) }, path.join(dir, `worker${j}.log`), { cwd: SB });
+      const p = startNode(
+        `worker${j}`,
+        [...nodeArgs(`worker${j}`), path.join(SB, 'floor', 'worker.mjs')],
+        { ...env, ...urls(`worker${j}`) },
+        path.join(dir, `worker${j}.log`),
+        { cwd: SB },
+      );
       workers.push(p);
       await waitFor(`floor worker${j} ready`, () => p.log().includes('floor worker ready'), { proc: p, timeoutMs: 30_000 });
     }
@@ -444,16 +513,41 @@ async function runOne(side, scenario, round, ctx) {
   const loadgenJson = path.join(dir, 'loadgen.json');
   const args = [
     path.join(SB, 'loadgen', 'ingest.mjs'),
-    '--base', `http://127.0.0.1:${front}`, '--public-base', publicBase,
-    '--auth-token', SECRETS.twilioAuthToken, '--admin-email', SECRETS.adminEmail, '--admin-password', SECRETS.adminPassword,
-    '--customers', String(opt.customers), '--messages', String(messages), '--rate', String(rate),
-    '--concurrency', String(opt.httpConcurrency), '--warmup', String(split ? 0 : opt.warmup), '--seed', String(SEED),
+    '--base',
+    `http://127.0.0.1:${front}`,
+    '--public-base',
+    publicBase,
+    '--auth-token',
+    SECRETS.twilioAuthToken,
+    '--admin-email',
+    SECRETS.adminEmail,
+    '--admin-password',
+    SECRETS.adminPassword,
+    '--customers',
+    String(opt.customers),
+    '--messages',
+    String(messages),
+    '--rate',
+    String(rate),
+    '--concurrency',
+    String(opt.httpConcurrency),
+    '--warmup',
+    String(split ? 0 : opt.warmup),
+    '--seed',
+    String(SEED),
     // split: no event can arrive while the queue is paused, so do not wait for any.
-    '--drain-timeout', split ? '0' : '120', '--grace', split ? '0' : '1000',
-    '--label', `${side} ${scenario} r${round}`, '--json', loadgenJson,
+    '--drain-timeout',
+    split ? '0' : '120',
+    '--grace',
+    split ? '0' : '1000',
+    '--label',
+    `${side} ${scenario} r${round}`,
+    '--json',
+    loadgenJson,
   ];
   const timeoutMs = ((rate ? messages / rate : messages / 50) + 120 + 180) * 1000;
-  const cpu0 = path.join(dir, 'cpu0.json'), cpu1 = path.join(dir, 'cpu1.json');
+  const cpu0 = path.join(dir, 'cpu0.json'),
+    cpu1 = path.join(dir, 'cpu1.json');
   if (trace) await fetch(`http://127.0.0.1:${trace.control}/reset`, { method: 'POST' }).then((r) => r.arrayBuffer());
   await snapshotCpu(cpu0);
   const window = { startUs: monoUs() };
@@ -465,7 +559,8 @@ async function runOne(side, scenario, round, ctx) {
   if (split && fs.existsSync(loadgenJson)) {
     // Worker phase: resume the queue the api filled and time the worker(s) draining it.
     const accepted = JSON.parse(fs.readFileSync(loadgenJson, 'utf8')).http.accepted;
-    const cpu2 = path.join(dir, 'cpu2.json'), cpu3 = path.join(dir, 'cpu3.json');
+    const cpu2 = path.join(dir, 'cpu2.json'),
+      cpu3 = path.join(dir, 'cpu3.json');
     await snapshotCpu(cpu2);
     await setQueuePaused(side, false);
     const waited = await waitForRows(side, accepted, Math.max(120_000, (accepted / 20) * 1000));
@@ -492,7 +587,11 @@ async function runOne(side, scenario, round, ctx) {
   await Promise.all([balancer, trace?.proc].filter(Boolean).map((p) => p.stop()));
   const pgs = await pgStats(ctx.admin, side);
   await flushRedisDb(side); // so that the next run's server-wide used_memory does not carry this one's keys
-  if (opt.profile) fs.writeFileSync(path.join(profDir, 'window.json'), JSON.stringify({ ...window, side, scenario, round, messages, warmup: split ? 0 : opt.warmup }));
+  if (opt.profile)
+    fs.writeFileSync(
+      path.join(profDir, 'window.json'),
+      JSON.stringify({ ...window, side, scenario, round, messages, warmup: split ? 0 : opt.warmup }),
+    );
 
   if (!fs.existsSync(loadgenJson)) {
     const tail = fs.readFileSync(path.join(dir, 'loadgen.log'), 'utf8').slice(-2000);
@@ -502,26 +601,58 @@ async function runOne(side, scenario, round, ctx) {
   const n = r.e2e.seen || 1;
   const lgCpu = r.loadgen.cpuUserSec + r.loadgen.cpuSysSec;
   const us = (s) => (typeof s === 'number' ? Math.round((s * 1e6) / n) : null);
-  const L = r.e2e.latencyMs ?? {}, H = r.http.latencyMs ?? {};
+  const L = r.e2e.latencyMs ?? {},
+    H = r.http.latencyMs ?? {};
   const processed = messages + (split ? 0 : opt.warmup); // what went through the pipeline (warm-up included)
   const summary = {
-    side, scenario, round, id, startedAt: r.startedAt,
-    apis: opt.apis, workers: opt.workers, workerConcurrency: opt.workerConcurrency,
-    messages, customers: opt.customers, rate, warmup: split ? 0 : opt.warmup, httpConcurrency: opt.httpConcurrency,
-    httpPerSec: r.http.throughputPerSec, e2ePerSec: r.e2e.throughputPerSec,
-    e2eMs: { p50: L.p50, p95: L.p95, p99: L.p99, max: L.max }, httpMs: { p50: H.p50, p95: H.p95, p99: H.p99 },
-    httpErrors: r.http.errors, errorsByStatus: r.http.errorsByStatus, lost: r.e2e.lost, duplicates: r.e2e.duplicates,
-    seenDespiteError: r.e2e.seenDespiteError, otherEvents: r.agentSocket.otherEvents, disconnects: r.agentSocket.disconnects,
+    side,
+    scenario,
+    round,
+    id,
+    startedAt: r.startedAt,
+    apis: opt.apis,
+    workers: opt.workers,
+    workerConcurrency: opt.workerConcurrency,
+    messages,
+    customers: opt.customers,
+    rate,
+    warmup: split ? 0 : opt.warmup,
+    httpConcurrency: opt.httpConcurrency,
+    httpPerSec: r.http.throughputPerSec,
+    e2ePerSec: r.e2e.throughputPerSec,
+    e2eMs: { p50: L.p50, p95: L.p95, p99: L.p99, max: L.max },
+    httpMs: { p50: H.p50, p95: H.p95, p99: H.p99 },
+    httpErrors: r.http.errors,
+    errorsByStatus: r.http.errorsByStatus,
+    lost: r.e2e.lost,
+    duplicates: r.e2e.duplicates,
+    seenDespiteError: r.e2e.seenDespiteError,
+    otherEvents: r.agentSocket.otherEvents,
+    disconnects: r.agentSocket.disconnects,
     cpuSec: { ...cpu, loadgen: r2(lgCpu) },
     cpuUsPerMsg: {
-      api: us(cpu.api), worker: us(cpu.worker), postgres: us(cpu.postgres), redis: us(cpu.redis),
-      total: us(cpu.api + cpu.worker + cpu.postgres + cpu.redis), proxy: pids.proxy.length ? us(cpu.proxy) : null, loadgen: us(lgCpu),
+      api: us(cpu.api),
+      worker: us(cpu.worker),
+      postgres: us(cpu.postgres),
+      redis: us(cpu.redis),
+      total: us(cpu.api + cpu.worker + cpu.postgres + cpu.redis),
+      proxy: pids.proxy.length ? us(cpu.proxy) : null,
+      loadgen: us(lgCpu),
     },
     loadgenLagP99Ms: r.loadgen.eventLoopDelayP99Ms,
-    redis: redisFig, db: dbFig,
-    pg: pgs && { ...pgs, xactPerMsg: r2(pgs.commit / processed), insertedPerMsg: r2(pgs.inserted / processed), updatedPerMsg: r2(pgs.updated / processed) },
+    redis: redisFig,
+    db: dbFig,
+    pg: pgs && {
+      ...pgs,
+      xactPerMsg: r2(pgs.commit / processed),
+      insertedPerMsg: r2(pgs.inserted / processed),
+      updatedPerMsg: r2(pgs.updated / processed),
+    },
     trace: traced && traceSummary(traced, processed),
-    crashed, profiled: opt.profile, traced: opt.trace, logs: dir,
+    crashed,
+    profiled: opt.profile,
+    traced: opt.trace,
+    logs: dir,
   };
   if (lg.code !== 0) summary.loadgenExit = lg.code;
   if (!split) return summary;
@@ -530,24 +661,52 @@ async function runOne(side, scenario, round, ctx) {
   const acc = r.http.accepted || 1;
   const perAcc = (sec) => Math.round((sec * 1e6) / acc);
   const apiAlone = {
-    ...summary, scenario: 'api-alone', id: `${side}-api-alone-r${round}`, warmup: 0,
-    e2ePerSec: null, e2eMs: {}, lost: null, duplicates: null,
+    ...summary,
+    scenario: 'api-alone',
+    id: `${side}-api-alone-r${round}`,
+    warmup: 0,
+    e2ePerSec: null,
+    e2eMs: {},
+    lost: null,
+    duplicates: null,
     cpuUsPerMsg: {
-      api: perAcc(cpu.api), worker: perAcc(cpu.worker), postgres: perAcc(cpu.postgres), redis: perAcc(cpu.redis),
-      total: perAcc(cpu.api + cpu.worker + cpu.postgres + cpu.redis), proxy: pids.proxy.length ? perAcc(cpu.proxy) : null, loadgen: perAcc(lgCpu),
+      api: perAcc(cpu.api),
+      worker: perAcc(cpu.worker),
+      postgres: perAcc(cpu.postgres),
+      redis: perAcc(cpu.redis),
+      total: perAcc(cpu.api + cpu.worker + cpu.postgres + cpu.redis),
+      proxy: pids.proxy.length ? perAcc(cpu.proxy) : null,
+      loadgen: perAcc(lgCpu),
     },
-    redis: null, pg: null,
+    redis: null,
+    pg: null,
   };
   const dc = drain?.cpu ?? {};
   const workerAlone = {
-    ...summary, scenario: 'worker-alone', id: `${side}-worker-alone-r${round}`, warmup: 0,
-    httpPerSec: null, httpMs: {}, e2ePerSec: null, e2eMs: {}, httpErrors: null, duplicates: null,
-    drainPerSec: drain ? r2(drain.rows / (drain.ms / 1000)) : null, drain,
+    ...summary,
+    scenario: 'worker-alone',
+    id: `${side}-worker-alone-r${round}`,
+    warmup: 0,
+    httpPerSec: null,
+    httpMs: {},
+    e2ePerSec: null,
+    e2eMs: {},
+    httpErrors: null,
+    duplicates: null,
+    drainPerSec: drain ? r2(drain.rows / (drain.ms / 1000)) : null,
+    drain,
     lost: drain ? drain.accepted - drain.rows : null,
-    cpuUsPerMsg: drain ? {
-      api: perAcc(dc.api), worker: perAcc(dc.worker), postgres: perAcc(dc.postgres), redis: perAcc(dc.redis),
-      total: perAcc(dc.api + dc.worker + dc.postgres + dc.redis), proxy: null, loadgen: null,
-    } : {},
+    cpuUsPerMsg: drain
+      ? {
+          api: perAcc(dc.api),
+          worker: perAcc(dc.worker),
+          postgres: perAcc(dc.postgres),
+          redis: perAcc(dc.redis),
+          total: perAcc(dc.api + dc.worker + dc.postgres + dc.redis),
+          proxy: null,
+          loadgen: null,
+        }
+      : {},
   };
   return [apiAlone, workerAlone];
 }
@@ -572,8 +731,12 @@ function traceReport(runs) {
   for (const r of runs.filter((x) => x.trace)) {
     lines.push(`-- ${r.id} (${r.messages}+${r.warmup} messages)`);
     for (const [name, t] of Object.entries(r.trace)) {
-      const reqs = Object.entries(t.requestsPerMsg).map(([k, v]) => `${k} ${v}`).join(', ');
-      lines.push(`   ${name.padEnd(15)} round trips/msg ${String(t.roundTripsPerMsg).padStart(6)}   kB/msg up ${t.kBytesPerMsg.up} down ${t.kBytesPerMsg.down}   ${reqs}`);
+      const reqs = Object.entries(t.requestsPerMsg)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      lines.push(
+        `   ${name.padEnd(15)} round trips/msg ${String(t.roundTripsPerMsg).padStart(6)}   kB/msg up ${t.kBytesPerMsg.up} down ${t.kBytesPerMsg.down}   ${reqs}`,
+      );
     }
   }
   return lines.join('\n');
@@ -606,7 +769,10 @@ function buildCommit(rev) {
   fs.mkdirSync(dir, { recursive: true });
   execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C "${dir}"`], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [path.join(REPO, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return sha;
 }
 
@@ -619,10 +785,14 @@ async function main() {
     dirty = false;
   }
   if (opt.sides.includes('hub')) {
-    for (const f of [apiMain(), workerMain()]) if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: npm run build first`);
+    for (const f of [apiMain(), workerMain()])
+      if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: npm run build first`);
   }
   prepareSharedCopy();
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const runDir = path.join(WORK, 'runs', stamp);
   fs.mkdirSync(runDir, { recursive: true });
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -639,9 +809,11 @@ async function main() {
   const distBuilt = fs.existsSync(apiMain()) ? fs.statSync(apiMain()).mtime.toISOString() : null;
   const loadBefore = loadavg();
   const started = new Date();
-  log(`omnihub bench ${stamp}: sides ${opt.sides.join('+')}, scenarios ${opt.scenarios.join(',')}, ${opt.rounds} round(s), ` +
-    `${opt.messages} messages / ${opt.customers} customers, ${opt.apis} api + ${opt.workers} worker(s), ` +
-    `${machine.cpus} × ${machine.cpuModel}; logs in ${path.relative(REPO, runDir)}`);
+  log(
+    `omnihub bench ${stamp}: sides ${opt.sides.join('+')}, scenarios ${opt.scenarios.join(',')}, ${opt.rounds} round(s), ` +
+      `${opt.messages} messages / ${opt.customers} customers, ${opt.apis} api + ${opt.workers} worker(s), ` +
+      `${machine.cpus} × ${machine.cpuModel}; logs in ${path.relative(REPO, runDir)}`,
+  );
 
   const runs = [];
   for (let round = 1; round <= opt.rounds; round++) {
@@ -682,30 +854,52 @@ async function main() {
   const topology = `${opt.apis} api + ${opt.workers} worker process${opt.workers > 1 ? 'es' : ''}`;
   const meta = {
     date: started.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-    topology, rounds: opt.rounds, commit, dirty, distBuilt,
+    topology,
+    rounds: opt.rounds,
+    commit,
+    dirty,
+    distBuilt,
     machine: `${machine.cpus} × ${machine.cpuModel}, ${machine.memGB} GB, Linux ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}`,
-    messages: opt.messages, customers: opt.customers, rateSeconds: opt.rateSeconds, warmup: opt.warmup,
-    workerConcurrency: opt.workerConcurrency, httpConcurrency: opt.httpConcurrency,
-    loadBefore, loadAfter: loadavg(),
-    command: `npm run bench -- ${process.argv.slice(2).map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x)).join(' ')}`.trim(),
+    messages: opt.messages,
+    customers: opt.customers,
+    rateSeconds: opt.rateSeconds,
+    warmup: opt.warmup,
+    workerConcurrency: opt.workerConcurrency,
+    httpConcurrency: opt.httpConcurrency,
+    loadBefore,
+    loadAfter: loadavg(),
+    command: `npm run bench -- ${process.argv
+      .slice(2)
+      .map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x))
+      .join(' ')}`.trim(),
   };
   const resultFile = path.join(RESULTS, `${stamp}.json`);
-  fs.writeFileSync(resultFile, `${JSON.stringify({ tool: 'omnihub-bench', label: a.label ?? null, meta, machine, options: opt, summary, runs }, null, 2)}\n`);
+  fs.writeFileSync(
+    resultFile,
+    `${JSON.stringify({ tool: 'omnihub-bench', label: a.label ?? null, meta, machine, options: opt, summary, runs }, null, 2)}\n`,
+  );
 
   console.log(`\nomnihub bench ${meta.date}: ${topology}, ${opt.rounds} round(s); ${meta.machine}; load ${loadBefore} → ${meta.loadAfter}`);
-  if (opt.profile || opt.trace) console.log('NOTE: profiled/traced run: throughput and CPU figures carry the instrumentation\u2019s overhead.');
+  if (opt.profile || opt.trace)
+    console.log('NOTE: profiled/traced run: throughput and CPU figures carry the instrumentation\u2019s overhead.');
   console.log(consoleReport(summary));
   if (opt.trace) console.log(traceReport(runs));
   const failed = runs.filter((r) => r.error);
   if (failed.length) console.log(`\n${failed.length} run(s) failed: ${failed.map((r) => r.id).join(', ')} (see the result file)`);
   console.log(`\nresult: ${path.relative(process.cwd(), resultFile)}`);
-  if (opt.profile) console.log(`profiles: ${path.relative(process.cwd(), ctx.profDir)} (node bench/profile-summary.mjs ${path.relative(process.cwd(), ctx.profDir)})`);
+  if (opt.profile)
+    console.log(
+      `profiles: ${path.relative(process.cwd(), ctx.profDir)} (node bench/profile-summary.mjs ${path.relative(process.cwd(), ctx.profDir)})`,
+    );
 
   if (a['write-md']) {
     const md = path.join(REPO, 'BENCHMARKS.md');
     const text = markdownReport(summary, meta);
     if (!fs.existsSync(md)) fs.writeFileSync(md, '# Benchmarks\n\nSee bench/README.md for how to run them.\n\n');
     fs.appendFileSync(md, `\n${text}`);
+    // Keep `npm run lint` (prettier --check .) green: let the repository's Prettier lay out the tables.
+    const prettier = path.join(REPO, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+    if (fs.existsSync(prettier)) sh(process.execPath, [prettier, '--write', md], { cwd: REPO });
     console.log(`appended to ${path.relative(process.cwd(), md)}`);
   }
   if (failed.length) process.exitCode = 1;

@@ -63,7 +63,8 @@ export function summarise(runs) {
       entry.e2eRange[side] = [Math.min(...t), Math.max(...t)];
     }
     for (const [key] of FIGURES) {
-      const h = entry.hub[key], f = entry.floor[key];
+      const h = entry.hub[key],
+        f = entry.floor[key];
       entry.ratio[key] = typeof h === 'number' && typeof f === 'number' && f !== 0 ? Math.round((h / f) * 100) / 100 : null;
     }
     out.push(entry);

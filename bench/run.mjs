@@ -778,6 +778,11 @@ function buildCommit(rev) {
 
 // ---- main ---------------------------------------------------------------------------------------------
 async function main() {
+  // The lock first: a waiting run must not rebuild or re-copy what a running one is using.
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query('SET client_min_messages = warning');
+  await takeBenchLock(admin);
   let commit = sh('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO });
   let dirty = sh('git', ['status', '--porcelain', '--', 'apps', 'libs'], { cwd: REPO }).length > 0;
   if (a.commit && opt.sides.includes('hub')) {
@@ -796,10 +801,6 @@ async function main() {
   const runDir = path.join(WORK, 'runs', stamp);
   fs.mkdirSync(runDir, { recursive: true });
   fs.mkdirSync(RESULTS, { recursive: true });
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query('SET client_min_messages = warning');
-  await takeBenchLock(admin);
   const redisAdmin = new Redis(REDIS_BASE, { lazyConnect: true });
   await redisAdmin.connect();
   const ctx = { admin, runDir, profDir: opt.profile ? path.join(WORK, 'prof', stamp) : null, hubChecked: false };

@@ -4,6 +4,7 @@ import type { InboundInteraction } from '@omnihub/channels';
 import { INGEST_JOB, INGEST_QUEUE, ingestJobId, queryRows, type IngestJob } from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { AddCoalescer } from './add-coalescer';
 
 export interface EnqueueOutcome {
   accepted: number;
@@ -17,6 +18,7 @@ export interface EnqueueOutcome {
 @Injectable()
 export class IngressQueue {
   private readonly logger = new Logger(IngressQueue.name);
+  private readonly webhookAdds = new AddCoalescer<InboundInteraction>((items) => this.addJobs(items));
 
   constructor(
     @InjectQueue(INGEST_QUEUE) private readonly queue: Queue<IngestJob>,
@@ -30,16 +32,21 @@ export class IngressQueue {
       const key = ingestJobId(item);
       if (!stored.has(key)) fresh.set(key, item);
     }
-    await this.durably(() => this.queue.addBulk([...fresh].map(([jobId, data]) => ({ name: INGEST_JOB, data, opts: { jobId } }))));
+    await this.durably(() => this.addJobs([...fresh.values()]));
     return { accepted: fresh.size, duplicates: items.length - fresh.size };
   }
 
   /**
    * One webhook delivery, on the hot path: no duplicate count to report, so no database look-up.
    * A redelivery is caught by the job id while the job is kept, and by the unique key after.
+   * Deliveries arriving together share one Redis round trip.
    */
   async accept(item: InboundInteraction): Promise<void> {
-    await this.durably(() => this.queue.add(INGEST_JOB, item, { jobId: ingestJobId(item) }));
+    await this.durably(() => this.webhookAdds.submit(item));
+  }
+
+  private addJobs(items: InboundInteraction[]): Promise<unknown> {
+    return this.queue.addBulk(items.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: ingestJobId(data) } })));
   }
 
   /** Redis down: the sender gets a 503 it can retry, and knows nothing was kept. */

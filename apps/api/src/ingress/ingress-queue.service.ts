@@ -45,7 +45,9 @@ export class IngressQueue {
     await this.durably(() => this.webhookAdds.submit(item));
   }
 
+  /** A bulk add builds a pipeline carrying BullMQ's scripts: worth it only for several jobs. */
   private addJobs(items: InboundInteraction[]): Promise<unknown> {
+    if (items.length === 1) return this.queue.add(INGEST_JOB, items[0], { jobId: ingestJobId(items[0]) });
     return this.queue.addBulk(items.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: ingestJobId(data) } })));
   }
 

@@ -1,12 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { AGENT_EVENTS_STREAM } from '@omnihub/crm-core';
+import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS } from '@omnihub/crm-core';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
-/** How long a dropped agent may take to come back and still receive what it missed. */
-export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+/**
+ * The worker trims the stream by age (see AgentEventsPublisher); this length cap only bounds it
+ * should no worker run, and is far above what two minutes hold at any rate one machine reaches.
+ */
+const STREAM_LENGTH_CAP = 5_000_000;
 
 /**
  * socket.io across api instances through a Redis stream. The stream (unlike the classic
@@ -26,10 +29,10 @@ export class RedisStreamsIoAdapter extends IoAdapter {
       ...options,
       serveClient: false,
       // Run the auth middleware on recovery too: a disabled agent must not slip back in.
-      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+      connectionStateRecovery: { maxDisconnectionDuration: AGENT_RECOVERY_WINDOW_MS, skipMiddlewares: false },
     };
     const server = super.createIOServer(port, withRecovery as ServerOptions) as Server;
-    server.adapter(createAdapter(this.redis, { streamName: AGENT_EVENTS_STREAM, maxLen: 100_000 }));
+    server.adapter(createAdapter(this.redis, { streamName: AGENT_EVENTS_STREAM, maxLen: STREAM_LENGTH_CAP, onlyPlaintext: true }));
     return server;
   }
 

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AGENT_EVENTS_STREAM, AGENTS_NAMESPACE, REDIS, type AgentEventMap, type AgentEventName } from '@omnihub/crm-core';
+import {
+  AGENT_EVENTS_STREAM,
+  AGENT_RECOVERY_WINDOW_MS,
+  AGENTS_NAMESPACE,
+  REDIS,
+  type AgentEventMap,
+  type AgentEventName,
+} from '@omnihub/crm-core';
 import type { Redis } from 'ioredis';
 
 export type AgentEvent = { [E in AgentEventName]: [E, AgentEventMap[E]] }[AgentEventName];
@@ -8,8 +15,6 @@ export type AgentEvent = { [E in AgentEventName]: [E, AgentEventMap[E]] }[AgentE
 const BROADCAST = '3';
 /** The sender id socket.io reserves for emitters outside a socket.io server. */
 const EMITTER_UID = 'emitter';
-/** Same cap as the api's adapter: the stream is a recovery window, not an archive. */
-const STREAM_MAX_LENGTH = 100_000;
 
 /**
  * Raises agent events from the worker by appending socket.io broadcast entries to the Redis
@@ -27,11 +32,14 @@ export class AgentEventsPublisher {
         packet: { type: 2, data: [name, payload], nsp: AGENTS_NAMESPACE },
         opts: { rooms: [], except: [], flags: {} },
       });
+      // The stream is the recovery window, not an archive: entries older than it are trimmed,
+      // whatever the message rate (a length cap would shorten the window under load).
+      const oldest = String(Date.now() - AGENT_RECOVERY_WINDOW_MS);
       pipeline.xadd(
         AGENT_EVENTS_STREAM,
-        'MAXLEN',
+        'MINID',
         '~',
-        STREAM_MAX_LENGTH,
+        oldest,
         '*',
         'uid',
         EMITTER_UID,

@@ -18,5 +18,8 @@ export type AgentEventName = keyof AgentEventMap;
 
 export const AGENTS_NAMESPACE = '/agents';
 
+/** How long a dropped agent may take to come back and still receive what it missed (contract). */
+export const AGENT_RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
 /** The Redis stream the api instances' socket.io adapter reads, shared with the worker's publisher. */
 export const AGENT_EVENTS_STREAM = 'omnihub:socket.io';

@@ -58,7 +58,7 @@ hub/floor for every figure (medians over rounds).
   --help
 
 Uses the PostgreSQL databases omnihub_bench (hub) and omnihub_bench_floor (floor), dropped and
-created for every run, Redis db 12 (hub) and db 5 (floor), flushed before every run (FLUSHDB only).
+created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every run (FLUSHDB only).
 Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
 
@@ -137,7 +137,7 @@ const REDIS_BASE = (process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379').rep
 const SIDES = {
   // queue: the ingest queue (BullMQ name and key prefix), paused and resumed by the `split` scenario.
   hub: { db: 'omnihub_bench', redisDb: 12, queue: { name: 'interaction-ingest', prefix: 'bull' } },
-  floor: { db: 'omnihub_bench_floor', redisDb: 5, queue: { name: 'sms-inbound', prefix: 'floor-bull' } },
+  floor: { db: 'omnihub_bench_floor', redisDb: 13, queue: { name: 'sms-inbound', prefix: 'floor-bull' } },
 };
 /** The connection URL of database `db`; through a local proxy on `port` when given. */
 const dbUrl = (db, port) => {
@@ -752,7 +752,7 @@ async function takeBenchLock(admin) {
   let told = false;
   while (!(await admin.query(lock)).rows[0].ok) {
     if (Date.now() > deadline) throw new Error('another bench run held the bench lock for 30 minutes; giving up');
-    if (!told) log('another bench run is using omnihub_bench and Redis dbs 12/5: waiting for it to finish');
+    if (!told) log('another bench run is using omnihub_bench and Redis dbs 12/13: waiting for it to finish');
     told = true;
     await sleep(5000);
   }

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { WorkerConfig } from './config/worker-config';
 import { WorkerModule } from './worker.module';
 
 /** BullMQ processors plus `/health` and `/health/ready`; SIGTERM lets running jobs finish. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(WorkerModule, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(app.get(WorkerConfig).port);
+  await app.listen(app.get(WorkerConfig).port, '0.0.0.0');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -27,4 +27,4 @@ export * from './events/agent-events';
 export * from './config/environment';
 export * from './redis/redis.module';
 export * from './health/health.module';
-export * from './health/public.decorator';
+export * from './http/public.decorator';

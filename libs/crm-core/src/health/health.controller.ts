@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { REDIS } from '../redis/redis.module';
-import { Public } from './public.decorator';
+import { Public } from '../http/public.decorator';
 
 /** Liveness (the process answers) and readiness (PostgreSQL and Redis answer). */
 @Public()

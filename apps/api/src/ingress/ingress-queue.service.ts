@@ -68,6 +68,6 @@ export class IngressQueue {
        WHERE (channel, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [items.map((i) => i.channel), items.map((i) => i.idempotencyKey)],
     );
-    return new Set(rows.map((row) => ingestJobId({ channel: row.channel, idempotencyKey: row.idempotency_key } as InboundInteraction)));
+    return new Set(rows.map((row) => ingestJobId({ channel: row.channel, idempotencyKey: row.idempotency_key })));
   }
 }

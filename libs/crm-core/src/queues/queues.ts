@@ -16,15 +16,20 @@ export type IngestJob = InboundInteraction;
  * The job id is the item's idempotency key, so a redelivery while the job is still kept is not
  * queued twice. Encoded because BullMQ refuses `:` in custom ids.
  */
-export const ingestJobId = (item: InboundInteraction) => encodeURIComponent(`${item.channel}:${item.idempotencyKey}`);
+export const ingestJobId = (item: Pick<InboundInteraction, 'channel' | 'idempotencyKey'>) =>
+  encodeURIComponent(`${item.channel}:${item.idempotencyKey}`);
+
+/** Completed jobs go quickly (the database holds the result); failed ones stay for inspection. */
+const JOB_RETENTION = {
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+} as const;
 
 /** Retry policy for channel-driven writes: a database blip must not lose a message. */
 export const INGEST_JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
-  // Completed jobs go quickly (the database holds the result); failed ones stay for inspection.
-  removeOnComplete: { age: 3600, count: 5000 },
-  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+  ...JOB_RETENTION,
 } as const;
 
 /** Agents' replies waiting to be sent by the worker through their channel's adapter. */
@@ -47,8 +52,7 @@ export const outboundSendJobId = (job: OutboundSendJob) => job.interactionId;
 export const OUTBOUND_SEND_JOB_OPTIONS = {
   attempts: 6,
   backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 3600, count: 5000 },
-  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+  ...JOB_RETENTION,
 } as const;
 
 /** Providers' delivery news about messages the hub sent (Twilio's status callbacks). */

@@ -3,7 +3,7 @@ import { CustomersService } from '@omnihub/crm-core/customers/customers.service'
 import { IdentityResolutionService } from '@omnihub/crm-core/customers/identity-resolution.service';
 import { InteractionIngestService } from '@omnihub/crm-core/interactions/interaction-ingest.service';
 import type { DataSource } from 'typeorm';
-import { openTestDatabase } from './support/test-database';
+import { openTestDatabase, testChannels } from './support/test-database';
 
 let sequence = 0;
 function interaction(
@@ -34,7 +34,7 @@ describe('identity resolution and merge (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase('identity');
-    ingest = new InteractionIngestService(db);
+    ingest = new InteractionIngestService(db, testChannels());
     resolution = new IdentityResolutionService(db);
     customers = new CustomersService(db, () => new Date('2026-11-02T12:00:00Z'));
   });
@@ -128,7 +128,7 @@ describe('identity resolution and merge (PostgreSQL)', () => {
   it('stores a redelivered item once and reports the duplicate', async () => {
     const item = interaction('sms', { channel: 'phone', address: '+447700900006' }, { kind: 'message' });
     expect((await ingest.ingest(item)).status).toBe('created');
-    expect(await ingest.ingest(item)).toEqual({ status: 'duplicate' });
+    expect(await ingest.ingest(item)).toMatchObject({ status: 'duplicate' });
     const rows = await db.query('SELECT count(*)::int AS n FROM interactions WHERE idempotency_key = $1', [item.idempotencyKey]);
     expect(rows[0].n).toBe(1);
   });

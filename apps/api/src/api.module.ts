@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CrmCoreModule, HealthModule, RedisModule } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiConfig } from './config/api-config';
@@ -21,7 +22,10 @@ import { StartupService } from './startup.service';
     LoggerModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => loggerParams(config.shared.logLevel) }),
     CrmCoreModule.forRootAsync({
       inject: [ApiConfig],
-      useFactory: (config: ApiConfig) => ({ url: config.shared.databaseUrl, poolSize: config.databasePoolSize }),
+      useFactory: (config: ApiConfig) => ({
+        database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize },
+        channels: config.channels,
+      }),
     }),
     RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),
     BullModule.forRootAsync({
@@ -40,6 +44,7 @@ import { StartupService } from './startup.service';
     CustomersModule,
     RetentionModule,
     IngressModule,
+    AdminModule,
   ],
   providers: [StartupService],
 })

@@ -1,14 +1,24 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CrmCoreModule, DELIVERY_STATUS_QUEUE, HealthModule, INGEST_QUEUE, OUTBOUND_SEND_QUEUE, RedisModule } from '@omnihub/crm-core';
+import {
+  CrmCoreModule,
+  DELIVERY_STATUS_QUEUE,
+  FAILED_JOBS_QUEUE,
+  HealthModule,
+  INGEST_BULK_QUEUE,
+  INGEST_QUEUE,
+  OUTBOUND_SEND_QUEUE,
+  RedisModule,
+} from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module';
 import { WorkerConfig } from './config/worker-config';
+import { FailedJobsRecorder } from './failed-jobs/failed-jobs.recorder';
+import { IngestBulkProcessor } from './ingest/ingest-bulk.processor';
 import { IngestProcessor } from './ingest/ingest.processor';
 import { DeliveryStatusProcessor } from './outbound/delivery-status.processor';
 import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
-import { smsAdapterProvider } from './outbound/sms-adapter.provider';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
 
 @Module({
@@ -20,7 +30,10 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     }),
     CrmCoreModule.forRootAsync({
       inject: [WorkerConfig],
-      useFactory: (config: WorkerConfig) => ({ url: config.shared.databaseUrl, poolSize: config.databasePoolSize }),
+      useFactory: (config: WorkerConfig) => ({
+        database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize },
+        channels: config.channels,
+      }),
     }),
     RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),
     BullModule.forRootAsync({
@@ -28,9 +41,23 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
       // Workers block on Redis and must ride out reconnects: never give up on a command.
       useFactory: (config: WorkerConfig) => ({ connection: { url: config.shared.redisUrl, maxRetriesPerRequest: null } }),
     }),
-    BullModule.registerQueue({ name: INGEST_QUEUE }, { name: OUTBOUND_SEND_QUEUE }, { name: DELIVERY_STATUS_QUEUE }),
+    BullModule.registerQueue(
+      { name: INGEST_QUEUE },
+      { name: INGEST_BULK_QUEUE },
+      { name: OUTBOUND_SEND_QUEUE },
+      { name: DELIVERY_STATUS_QUEUE },
+      { name: FAILED_JOBS_QUEUE },
+    ),
     HealthModule,
   ],
-  providers: [IngestProcessor, OutboundSendProcessor, DeliveryStatusProcessor, OutboundSender, smsAdapterProvider, AgentEventsPublisher],
+  providers: [
+    IngestProcessor,
+    IngestBulkProcessor,
+    OutboundSendProcessor,
+    DeliveryStatusProcessor,
+    OutboundSender,
+    AgentEventsPublisher,
+    FailedJobsRecorder,
+  ],
 })
 export class WorkerModule {}

@@ -49,5 +49,16 @@ export interface InboundInteraction {
   subject?: string;
   /** Names the customer when it has no name yet. */
   customerName?: string;
+  /**
+   * For channels that hold several conversations per customer at once, the thread this item
+   * belongs to (an email thread's first Message-ID, a chat visitor's id). Absent: one unresolved
+   * conversation per customer and channel (SMS, calls).
+   */
+  threadKey?: string;
+  /**
+   * Provider ids of earlier messages this one answers (email `In-Reply-To` and `References`): the
+   * conversation holding one of them takes this item, and reopens when it was resolved.
+   */
+  replyTo?: string[];
   metadata: InteractionMetadata;
 }

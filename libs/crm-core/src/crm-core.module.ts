@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { ChannelRegistry, type ChannelSettings } from '@omnihub/channels';
 import { DataSource } from 'typeorm';
 import { AgentsService } from './agents/agents.service';
 import { ConversationsService } from './conversations/conversations.service';
@@ -6,47 +7,56 @@ import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
 import { openDataSource, type DatabaseSettings } from './database/data-source';
 import { InteractionIngestService } from './interactions/interaction-ingest.service';
-import { SmsOptOutsService } from './opt-outs/sms-opt-outs.service';
 import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
 import { OutboundMessagesService } from './outbound/outbound-messages.service';
 import { PartnersService } from './partners/partners.service';
 import { RetentionTasksService } from './retention/retention-tasks.service';
 
-/** The services take the data source explicitly; this module only wires them for Nest apps. */
-const SERVICES = [
+/** Services that need only the data source. */
+const DATA_SERVICES = [
   AgentsService,
   ConversationsService,
   CustomersService,
   IdentityResolutionService,
-  InteractionIngestService,
   OutboundDeliveryService,
-  OutboundMessagesService,
   PartnersService,
   RetentionTasksService,
-  SmsOptOutsService,
 ];
 
+/** Services that also apply channels' own rules, through their plug-ins. */
+const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];
+
+export interface CrmCoreSettings {
+  database: DatabaseSettings;
+  channels: ChannelSettings;
+}
+
 export interface CrmCoreOptions {
-  useFactory: (...deps: never[]) => DatabaseSettings;
+  useFactory: (...deps: never[]) => CrmCoreSettings;
   inject: InjectionToken[];
 }
 
+const SETTINGS = Symbol('CrmCoreSettings');
+
+/** The services take their dependencies explicitly; this module only wires them for Nest apps. */
 @Module({})
 export class CrmCoreModule implements OnApplicationShutdown {
   constructor(private readonly db: DataSource) {}
 
   static forRootAsync({ useFactory, inject }: CrmCoreOptions): DynamicModule {
-    const dataSource: Provider = {
-      provide: DataSource,
-      useFactory: (...deps: never[]) => openDataSource(useFactory(...deps)),
-      inject,
-    };
-    const services: Provider[] = SERVICES.map((service) => ({
-      provide: service,
-      useFactory: (db: DataSource) => new service(db),
-      inject: [DataSource],
-    }));
-    return { module: CrmCoreModule, global: true, providers: [dataSource, ...services], exports: [DataSource, ...SERVICES] };
+    const providers: Provider[] = [
+      { provide: SETTINGS, useFactory, inject },
+      { provide: DataSource, useFactory: (settings: CrmCoreSettings) => openDataSource(settings.database), inject: [SETTINGS] },
+      { provide: ChannelRegistry, useFactory: (settings: CrmCoreSettings) => new ChannelRegistry(settings.channels), inject: [SETTINGS] },
+      ...DATA_SERVICES.map((service) => ({ provide: service, useFactory: (db: DataSource) => new service(db), inject: [DataSource] })),
+      ...CHANNEL_SERVICES.map((service) => ({
+        provide: service,
+        useFactory: (db: DataSource, channels: ChannelRegistry) => new service(db, channels),
+        inject: [DataSource, ChannelRegistry],
+      })),
+    ];
+    const exports = [DataSource, ChannelRegistry, ...DATA_SERVICES, ...CHANNEL_SERVICES];
+    return { module: CrmCoreModule, global: true, providers, exports };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,3 +1,5 @@
+import { ChannelRegistry, readChannelSettings } from '@omnihub/channels';
+import { EnvironmentReader } from '@omnihub/crm-core/config/environment';
 import type { DataSource } from 'typeorm';
 import { migrate, openDataSource } from '@omnihub/crm-core/database/data-source';
 import { recreateDatabase } from '../../support/databases';
@@ -7,4 +9,9 @@ export async function openTestDatabase(name: string): Promise<DataSource> {
   const db = await openDataSource({ url: await recreateDatabase(`omnihub_test_db_${name}`), poolSize: 10 });
   await migrate(db);
   return db;
+}
+
+/** The channel plug-ins as an app builds them, with no channel configured (no credentials). */
+export function testChannels(): ChannelRegistry {
+  return new ChannelRegistry(readChannelSettings(new EnvironmentReader({})));
 }

@@ -1,3 +1,4 @@
+import { readChannelSettings, type ChannelSettings } from '@omnihub/channels';
 import { EnvironmentReader, readSharedConfig, type Environment, type SharedConfig } from '@omnihub/crm-core/config/environment';
 
 /** The api's configuration (CONTRACT.md, "Processes and configuration"), read once at start-up. */
@@ -9,7 +10,8 @@ export class ApiConfig {
     readonly migrationsRun: boolean,
     readonly jwtSecret: string,
     readonly bootstrapAdmin: { email: string; password: string } | null,
-    readonly twilio: { accountSid?: string; authToken?: string; fromNumber?: string; apiBaseUrl?: string },
+    /** Each channel plug-in's own settings (Twilio's credentials, …). */
+    readonly channels: ChannelSettings,
     readonly smtpInboundPort: number,
     readonly databasePoolSize: number,
   ) {}
@@ -31,12 +33,7 @@ export class ApiConfig {
       read.boolean('MIGRATIONS_RUN', true),
       jwtSecret,
       adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : null,
-      {
-        accountSid: read.optional('TWILIO_ACCOUNT_SID'),
-        authToken: read.optional('TWILIO_AUTH_TOKEN'),
-        fromNumber: read.optional('TWILIO_FROM_NUMBER'),
-        apiBaseUrl: read.url('TWILIO_API_BASE_URL', undefined, ['http:', 'https:']),
-      },
+      readChannelSettings(read),
       read.port('SMTP_INBOUND_PORT', 2525),
       read.positiveInt('DATABASE_POOL_SIZE', 10),
     );

@@ -1,14 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   OUTBOUND_SEND_JOB,
   OUTBOUND_SEND_QUEUE,
   OutboundDeliveryService,
   OutboundMessagesService,
   outboundSendJobId,
-  ReplyChannelUnavailableError,
-  ReplyTooLongError,
-  SmsRecipientOptedOutError,
   type AgentView,
   type InteractionView,
   type NewConversationMessage,
@@ -33,7 +30,7 @@ export class ConversationMessagesService {
   ) {}
 
   async post(conversationId: string, agent: AgentView, message: NewConversationMessage): Promise<{ interaction: InteractionView }> {
-    const posted = await this.messages.post(conversationId, { agentId: agent.id, agentName: agent.name }, message).catch(rethrowAsHttp);
+    const posted = await this.messages.post(conversationId, { agentId: agent.id, agentName: agent.name }, message);
     let { interaction } = posted;
     const queueFailure = interaction.deliveryStatus === 'queued' ? await this.queueForSending(interaction) : null;
     if (queueFailure) interaction = (await this.delivery.recordFailure(interaction.id, queueFailure)) ?? interaction;
@@ -54,13 +51,4 @@ export class ConversationMessagesService {
       return { deliveryStatus: 'failed' as const, error: 'could not be queued for sending (the queue is unavailable)', errorCode: null };
     }
   }
-}
-
-function rethrowAsHttp(error: unknown): never {
-  if (error instanceof SmsRecipientOptedOutError || error instanceof ReplyChannelUnavailableError)
-    throw new ConflictException(error.message);
-  if (error instanceof ReplyTooLongError) {
-    throw new BadRequestException({ statusCode: 400, message: error.message, errors: [{ path: 'text', message: error.message }] });
-  }
-  throw error;
 }

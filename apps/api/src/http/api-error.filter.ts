@@ -23,6 +23,8 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type: send application/json',
 };
 
+const RETRY_AFTER_SECONDS = 5;
+
 /** Every error leaves as the contract's JSON; anything unexpected is a logged 500 with no details. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -33,6 +35,8 @@ export class ApiErrorFilter implements ExceptionFilter {
     const body = this.toBody(toHttpError(error));
     if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     if (reply.sent) return;
+    // Every 503 is a dependency that is down for a moment: tell clients when to come back.
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 

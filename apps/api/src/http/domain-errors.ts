@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { ReplyInvalidError, ReplyRefusedError } from '@omnihub/channels';
 import {
   AgentEmailTakenError,
   AgentNotFoundError,
@@ -20,8 +21,11 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof InvalidCursorError || error instanceof SelfMergeError || error instanceof AssigneeNotFoundError) {
     return new BadRequestException(error.message);
   }
-  if (error instanceof AgentEmailTakenError || error instanceof ConversationReopenConflictError) {
+  if (error instanceof AgentEmailTakenError || error instanceof ConversationReopenConflictError || error instanceof ReplyRefusedError) {
     return new ConflictException(error.message);
+  }
+  if (error instanceof ReplyInvalidError) {
+    return new BadRequestException({ statusCode: 400, message: error.message, errors: [{ path: error.path, message: error.message }] });
   }
   return error;
 }

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { InboundInteraction } from '@omnihub/channels';
-import { INGEST_JOB, INGEST_QUEUE, ingestJobId, queryRows, type IngestJob } from '@omnihub/crm-core';
+import { INGEST_BULK_QUEUE, INGEST_JOB, INGEST_QUEUE, ingestJobId, queryRows, type IngestJob } from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AddCoalescer } from './add-coalescer';
@@ -11,57 +11,67 @@ export interface EnqueueOutcome {
   duplicates: number;
 }
 
+/** Requests carrying more items than this are imports: they queue apart from live traffic. */
+const BULK_THRESHOLD = 10;
+
 /**
  * Every channel's way in: accepting an item means it is durably queued for the worker, which
- * does the writing. Items already stored, or repeated within the request, count as duplicates.
+ * does the writing. Each item's interaction id is chosen here, from its channel and idempotency
+ * key, so a redelivery maps to the same id before anything is written.
  */
 @Injectable()
 export class IngressQueue {
   private readonly logger = new Logger(IngressQueue.name);
-  private readonly webhookAdds = new AddCoalescer<InboundInteraction>((items) => this.addJobs(items));
+  private readonly webhookAdds = new AddCoalescer<IngestJob>((jobs) => this.addJobs(this.live, jobs));
 
   constructor(
-    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue<IngestJob>,
+    @InjectQueue(INGEST_QUEUE) private readonly live: Queue<IngestJob>,
+    @InjectQueue(INGEST_BULK_QUEUE) private readonly bulk: Queue<IngestJob>,
     private readonly db: DataSource,
   ) {}
 
+  /** A batch (call logs): items already stored, or repeated within the request, are duplicates. */
   async enqueue(items: InboundInteraction[]): Promise<EnqueueOutcome> {
-    const stored = await this.storedKeys(items);
-    const fresh = new Map<string, InboundInteraction>();
+    const stored = await this.durably('look up', () => this.storedIds(items));
+    const fresh = new Map<string, IngestJob>();
     for (const item of items) {
-      const key = ingestJobId(item);
-      if (!stored.has(key)) fresh.set(key, item);
+      const job = identified(item);
+      if (!stored.has(job.id)) fresh.set(job.id, job);
     }
-    await this.durably(() => this.addJobs([...fresh.values()]));
+    const queue = items.length > BULK_THRESHOLD ? this.bulk : this.live;
+    await this.durably('queue', () => this.addJobs(queue, [...fresh.values()]));
     return { accepted: fresh.size, duplicates: items.length - fresh.size };
   }
 
   /**
    * One webhook delivery, on the hot path: no duplicate count to report, so no database look-up.
    * A redelivery is caught by the job id while the job is kept, and by the unique key after.
-   * Deliveries arriving together share one Redis round trip.
+   * Deliveries arriving together share one Redis round trip. Returns the interaction's id.
    */
-  async accept(item: InboundInteraction): Promise<void> {
-    await this.durably(() => this.webhookAdds.submit(item));
+  async accept(item: InboundInteraction): Promise<string> {
+    const job = identified(item);
+    await this.durably('queue', () => this.webhookAdds.submit(job));
+    return job.id;
   }
 
   /** A bulk add builds a pipeline carrying BullMQ's scripts: worth it only for several jobs. */
-  private addJobs(items: InboundInteraction[]): Promise<unknown> {
-    if (items.length === 1) return this.queue.add(INGEST_JOB, items[0], { jobId: ingestJobId(items[0]) });
-    return this.queue.addBulk(items.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: ingestJobId(data) } })));
+  private addJobs(queue: Queue<IngestJob>, jobs: IngestJob[]): Promise<unknown> {
+    if (jobs.length === 0) return Promise.resolve();
+    if (jobs.length === 1) return queue.add(INGEST_JOB, jobs[0], { jobId: jobs[0].id });
+    return queue.addBulk(jobs.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: data.id } })));
   }
 
-  /** Redis down: the sender gets a 503 it can retry, and knows nothing was kept. */
-  private async durably(add: () => Promise<unknown>): Promise<void> {
+  /** Redis or PostgreSQL down: the sender gets a 503 it can retry, and knows nothing was kept. */
+  private async durably<T>(what: string, step: () => Promise<T>): Promise<T> {
     try {
-      await add();
+      return await step();
     } catch (error) {
-      this.logger.error(`could not queue: ${(error as Error).message}`);
+      this.logger.error(`could not ${what}: ${(error as Error).message}`);
       throw new ServiceUnavailableException('The hub could not queue the request right now; nothing was stored. Retry shortly.');
     }
   }
 
-  private async storedKeys(items: InboundInteraction[]): Promise<Set<string>> {
+  private async storedIds(items: InboundInteraction[]): Promise<Set<string>> {
     const rows = await queryRows<{ channel: InboundInteraction['channel']; idempotency_key: string }>(
       this.db,
       `SELECT channel, idempotency_key FROM interactions
@@ -70,4 +80,8 @@ export class IngressQueue {
     );
     return new Set(rows.map((row) => ingestJobId({ channel: row.channel, idempotencyKey: row.idempotency_key })));
   }
+}
+
+function identified(item: InboundInteraction): IngestJob {
+  return { ...item, id: ingestJobId(item) };
 }

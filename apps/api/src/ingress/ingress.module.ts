@@ -1,10 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { DELIVERY_STATUS_JOB_OPTIONS, DELIVERY_STATUS_QUEUE, INGEST_JOB_OPTIONS, INGEST_QUEUE } from '@omnihub/crm-core';
+import { DELIVERY_STATUS_JOB_OPTIONS, DELIVERY_STATUS_QUEUE, INGEST_BULK_QUEUE, INGEST_JOB_OPTIONS, INGEST_QUEUE } from '@omnihub/crm-core';
 import { CallLogsController } from './call-logs/call-logs.controller';
 import { IngressQueue } from './ingress-queue.service';
 import { DeliveryStatusQueue } from './sms/delivery-status-queue.service';
-import { smsAdapterProvider } from './sms/sms-adapter.provider';
 import { TwilioSignatureGuard } from './sms/twilio-signature.guard';
 import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
 
@@ -12,10 +11,11 @@ import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
   imports: [
     BullModule.registerQueue(
       { name: INGEST_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS },
+      { name: INGEST_BULK_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS },
       { name: DELIVERY_STATUS_QUEUE, defaultJobOptions: DELIVERY_STATUS_JOB_OPTIONS },
     ),
   ],
   controllers: [CallLogsController, TwilioWebhooksController],
-  providers: [IngressQueue, DeliveryStatusQueue, smsAdapterProvider, TwilioSignatureGuard],
+  providers: [IngressQueue, DeliveryStatusQueue, TwilioSignatureGuard],
 })
 export class IngressModule {}

@@ -9,19 +9,24 @@ describe('WorkerConfig', () => {
       TWILIO_FROM_NUMBER: '+15005550006',
       TWILIO_API_BASE_URL: 'http://127.0.0.1:4010',
     });
-    expect(config.publicBaseUrl).toBe('https://hub.example.com');
-    expect(config.twilio).toEqual({
+    expect(config.channels.sms).toEqual({
       accountSid: 'AC0123456789abcdef0123456789abcdef',
       authToken: 'token',
       fromNumber: '+15005550006',
       apiBaseUrl: 'http://127.0.0.1:4010',
+      publicBaseUrl: 'https://hub.example.com',
     });
   });
 
   it('starts without Twilio: replies then fail with a clear error, nothing else needs it', () => {
     const config = WorkerConfig.fromEnvironment({ TWILIO_ACCOUNT_SID: '' });
-    expect(config.twilio).toEqual({ accountSid: undefined, authToken: undefined, fromNumber: undefined, apiBaseUrl: undefined });
-    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.channels.sms).toEqual({
+      accountSid: undefined,
+      authToken: undefined,
+      fromNumber: undefined,
+      apiBaseUrl: undefined,
+      publicBaseUrl: 'http://localhost:3000',
+    });
   });
 
   it('refuses a SID that is not an account SID and a base URL that is not http', () => {

@@ -1,3 +1,4 @@
+import { readChannelSettings, type ChannelSettings } from '@omnihub/channels';
 import { EnvironmentReader, readSharedConfig, type Environment, type SharedConfig } from '@omnihub/crm-core/config/environment';
 
 /** The worker's configuration, read once at start-up. */
@@ -7,31 +8,25 @@ export class WorkerConfig {
     readonly port: number,
     /** Jobs processed at once by this process; each holds a database connection while it runs. */
     readonly concurrency: number,
+    /** Jobs from bulk imports processed at once, apart from live traffic's share. */
+    readonly bulkConcurrency: number,
     readonly databasePoolSize: number,
-    /** Where Twilio reaches the api: status callbacks of sent SMS go to this base URL. */
-    readonly publicBaseUrl: string,
-    readonly twilio: { accountSid?: string; authToken?: string; fromNumber?: string; apiBaseUrl?: string },
+    /** Each channel plug-in's own settings (Twilio's credentials, …). */
+    readonly channels: ChannelSettings,
   ) {}
 
   static fromEnvironment(env: Environment): WorkerConfig {
     const read = new EnvironmentReader(env);
     const shared = readSharedConfig(read);
     const concurrency = read.positiveInt('WORKER_CONCURRENCY', 16);
-    const accountSid = read.optional('TWILIO_ACCOUNT_SID');
-    // The SDK refuses any other SID at the first send; say so at start-up instead.
-    if (accountSid && !/^AC[0-9a-zA-Z]+$/.test(accountSid)) read.problems.push('TWILIO_ACCOUNT_SID must be a Twilio account SID (AC…)');
+    const bulkConcurrency = read.positiveInt('WORKER_BULK_CONCURRENCY', 2);
     const config = new WorkerConfig(
       shared,
       read.port('PORT', 3001),
       concurrency,
-      read.positiveInt('DATABASE_POOL_SIZE', concurrency + 2),
-      read.url('PUBLIC_BASE_URL', 'http://localhost:3000', ['http:', 'https:'])!.replace(/\/+$/, ''),
-      {
-        accountSid,
-        authToken: read.optional('TWILIO_AUTH_TOKEN'),
-        fromNumber: read.optional('TWILIO_FROM_NUMBER'),
-        apiBaseUrl: read.url('TWILIO_API_BASE_URL', undefined, ['http:', 'https:']),
-      },
+      bulkConcurrency,
+      read.positiveInt('DATABASE_POOL_SIZE', concurrency + bulkConcurrency + 2),
+      readChannelSettings(read),
     );
     read.done();
     return config;

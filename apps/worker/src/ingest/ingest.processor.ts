@@ -1,32 +1,40 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
-import { INGEST_QUEUE, InteractionIngestService, type IngestJob } from '@omnihub/crm-core';
+import { INGEST_QUEUE, InteractionIngestService, WORKER_SETTINGS, type IngestJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
+import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
+import { ParkingWorkerHost } from '../failed-jobs/parking-worker-host';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
 
+type IngestResult = { interactionId: string; duplicate?: true };
+
 /** One inbound interaction → crm-core's one-transaction ingest → the three agent events. */
-@Processor(INGEST_QUEUE)
-export class IngestProcessor extends WorkerHost implements OnModuleInit {
+@Processor(INGEST_QUEUE, { settings: WORKER_SETTINGS })
+export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> implements OnModuleInit {
   private readonly logger = new Logger(IngestProcessor.name);
 
   constructor(
     private readonly ingestion: InteractionIngestService,
     private readonly events: AgentEventsPublisher,
-    private readonly config: WorkerConfig,
+    protected readonly config: WorkerConfig,
+    failedJobs: FailedJobsRecorder,
   ) {
-    super();
+    super(failedJobs);
   }
 
   onModuleInit(): void {
     this.worker.concurrency = this.config.concurrency;
   }
 
-  async process(job: Job<IngestJob>): Promise<{ interactionId: string } | { duplicate: true }> {
+  protected async handle(job: Job<IngestJob>): Promise<IngestResult> {
     const outcome = await this.ingestion.ingest(job.data);
     if (outcome.status === 'duplicate') {
+      // A retry (or a job taken over from a dead worker) may find its own earlier run's write,
+      // made before that run could publish: publish again. Agents' clients key events by id.
+      if (job.attemptsMade > 0 || job.stalledCounter > 0) await this.republish(outcome.interactionId);
       this.logger.debug(`job ${job.id}: already stored`);
-      return { duplicate: true };
+      return { interactionId: outcome.interactionId, duplicate: true };
     }
     const { created, ...customer } = outcome.customer;
     await this.events.publish([
@@ -36,5 +44,15 @@ export class IngestProcessor extends WorkerHost implements OnModuleInit {
     ]);
     if (created) this.logger.debug(`job ${job.id}: new customer ${customer.id}`);
     return { interactionId: outcome.interaction.id };
+  }
+
+  private async republish(interactionId: string): Promise<void> {
+    const stored = await this.ingestion.stored(interactionId);
+    if (!stored) return;
+    await this.events.publish([
+      ['interaction.created', { interaction: stored.interaction }],
+      ['conversation.updated', { conversation: stored.conversation }],
+      ['customer.updated', { customer: stored.customer }],
+    ]);
   }
 }

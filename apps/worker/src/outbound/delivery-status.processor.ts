@@ -1,19 +1,22 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { DELIVERY_STATUS_QUEUE, OutboundDeliveryService, type DeliveryStatusJob } from '@omnihub/crm-core';
+import { Processor } from '@nestjs/bullmq';
+import { DELIVERY_STATUS_QUEUE, OutboundDeliveryService, WORKER_SETTINGS, type DeliveryStatusJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
+import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
+import { ParkingWorkerHost } from '../failed-jobs/parking-worker-host';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
 
 /** A provider's delivery news → the message's deliveryStatus, forward only, live for agents. */
-@Processor(DELIVERY_STATUS_QUEUE)
-export class DeliveryStatusProcessor extends WorkerHost {
+@Processor(DELIVERY_STATUS_QUEUE, { settings: WORKER_SETTINGS })
+export class DeliveryStatusProcessor extends ParkingWorkerHost<DeliveryStatusJob, { result: 'updated' | 'stale' }> {
   constructor(
     private readonly delivery: OutboundDeliveryService,
     private readonly events: AgentEventsPublisher,
+    failedJobs: FailedJobsRecorder,
   ) {
-    super();
+    super(failedJobs);
   }
 
-  async process(job: Job<DeliveryStatusJob>): Promise<{ result: 'updated' | 'stale' }> {
+  protected async handle(job: Job<DeliveryStatusJob>): Promise<{ result: 'updated' | 'stale' }> {
     const outcome = await this.delivery.applyReport(job.data);
     if (outcome.result === 'unknown') {
       // Twilio can report on a message before the sender has recorded its MessageSid.

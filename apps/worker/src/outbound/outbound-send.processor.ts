@@ -1,18 +1,21 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import type { OnModuleInit } from '@nestjs/common';
 import { OUTBOUND_SEND_QUEUE, type OutboundSendJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
+import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
+import { ParkingWorkerHost } from '../failed-jobs/parking-worker-host';
 import { OutboundSender, type SendOutcome } from './outbound-sender.service';
 
 /** One queued reply → its channel's provider; BullMQ's backoff paces the retries. */
 @Processor(OUTBOUND_SEND_QUEUE)
-export class OutboundSendProcessor extends WorkerHost implements OnModuleInit {
+export class OutboundSendProcessor extends ParkingWorkerHost<OutboundSendJob, { outcome: SendOutcome }> implements OnModuleInit {
   constructor(
     private readonly sender: OutboundSender,
     private readonly config: WorkerConfig,
+    failedJobs: FailedJobsRecorder,
   ) {
-    super();
+    super(failedJobs);
   }
 
   onModuleInit(): void {
@@ -20,7 +23,7 @@ export class OutboundSendProcessor extends WorkerHost implements OnModuleInit {
     this.worker.concurrency = this.config.concurrency;
   }
 
-  async process(job: Job<OutboundSendJob>): Promise<{ outcome: SendOutcome }> {
+  protected async handle(job: Job<OutboundSendJob>): Promise<{ outcome: SendOutcome }> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     return { outcome: await this.sender.send(job.data.interactionId, lastAttempt) };
   }

@@ -1,27 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { SmsAdapter, SmsNotConfiguredError, SmsSendError, TWILIO_UNSUBSCRIBED_RECIPIENT } from '@omnihub/channels';
-import { OutboundDeliveryService, SmsOptOutsService, type DeliveryFailure, type InteractionView } from '@omnihub/crm-core';
-import { WorkerConfig } from '../config/worker-config';
+import { ChannelRegistry, ChannelSendError, type SendResult, type SqlClient } from '@omnihub/channels';
+import { OutboundDeliveryService, queryRows, type DeliveryFailure, type InteractionView } from '@omnihub/crm-core';
+import { DataSource } from 'typeorm';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
 
 export type SendOutcome = 'sent' | 'failed' | 'blocked' | 'already-handled';
 
 /**
- * Sends one queued reply and records what became of it, live for agents. The opt-out is checked
- * again right before sending: a STOP that arrived after the reply was queued wins.
+ * Sends one queued reply through its channel's plug-in and records what became of it, live for
+ * agents. The plug-in checks again right before sending whether the reply may still go (a STOP
+ * that arrived after the reply was queued wins).
  */
 @Injectable()
 export class OutboundSender {
-  private readonly statusCallbackUrl: string;
+  private readonly sql: SqlClient;
 
   constructor(
     private readonly delivery: OutboundDeliveryService,
-    private readonly optOuts: SmsOptOutsService,
-    private readonly sms: SmsAdapter,
+    private readonly channels: ChannelRegistry,
     private readonly events: AgentEventsPublisher,
-    config: WorkerConfig,
+    db: DataSource,
   ) {
-    this.statusCallbackUrl = `${config.publicBaseUrl}/webhooks/twilio/status`;
+    this.sql = { query: (text, values) => queryRows(db, text, values) };
   }
 
   /**
@@ -32,31 +32,32 @@ export class OutboundSender {
     const pending = await this.delivery.pending(interactionId);
     // Redelivered job: the reply was sent (or settled) by an earlier run.
     if (!pending || pending.deliveryStatus !== 'queued' || pending.providerId) return 'already-handled';
-    if (pending.channel !== 'sms' || !pending.to) {
+    const replies = this.channels.find(pending.channel)?.replies;
+    if (!replies || !pending.target) {
       return this.settle(interactionId, {
         deliveryStatus: 'failed',
         error: `replies on the ${pending.channel} channel cannot be sent`,
         errorCode: null,
       });
     }
-    if (await this.optOuts.isOptedOut(pending.to)) {
-      return this.settle(interactionId, {
-        deliveryStatus: 'blocked',
-        error: `${pending.to} opted out of SMS before this reply was sent`,
-        errorCode: null,
-      });
-    }
+    const blocked = await replies.blockedReason?.(this.sql, pending.target);
+    if (blocked) return this.settle(interactionId, { deliveryStatus: 'blocked', error: blocked, errorCode: null });
+    let sent: SendResult;
     try {
-      const sent = await this.sms.send({ to: pending.to, text: pending.text, statusCallbackUrl: this.statusCallbackUrl });
-      await this.publish(
-        await this.delivery.recordSent(interactionId, { providerId: sent.providerId, from: sent.from, deliveryStatus: sent.status }),
-      );
-      return 'sent';
+      sent = await replies.send({ interactionId, text: pending.text, target: pending.target });
     } catch (error) {
       const { retryable, failure } = failureOf(error);
       if (retryable && !lastAttempt) throw error;
       return this.settle(interactionId, failure);
     }
+    await this.publish(
+      await this.delivery.recordSent(interactionId, {
+        providerId: sent.providerId,
+        deliveryStatus: sent.status,
+        metadata: sent.metadata ?? {},
+      }),
+    );
+    return 'sent';
   }
 
   private async settle(interactionId: string, failure: DeliveryFailure): Promise<SendOutcome> {
@@ -72,13 +73,8 @@ export class OutboundSender {
 }
 
 function failureOf(error: unknown): { retryable: boolean; failure: DeliveryFailure } {
-  if (error instanceof SmsNotConfiguredError) {
-    return { retryable: false, failure: { deliveryStatus: 'failed', error: error.message, errorCode: null } };
-  }
-  if (error instanceof SmsSendError) {
-    // Twilio keeps its own STOP list: a number that opted out there is blocked, not broken.
-    const deliveryStatus = error.code === TWILIO_UNSUBSCRIBED_RECIPIENT ? 'blocked' : 'failed';
-    return { retryable: error.retryable, failure: { deliveryStatus, error: error.message, errorCode: error.code } };
+  if (error instanceof ChannelSendError) {
+    return { retryable: error.retryable, failure: { deliveryStatus: error.deliveryStatus, error: error.message, errorCode: error.code } };
   }
   const detail = error instanceof Error ? error.message : String(error);
   return { retryable: true, failure: { deliveryStatus: 'failed', error: `could not be sent: ${detail}`, errorCode: null } };

@@ -1,4 +1,4 @@
-import type { ChannelAdapter, InputError, ParseResult } from '../channel-adapter';
+import type { InputError, ParseResult } from '../channel-plugin';
 import type { InboundInteraction } from '../interaction';
 import { toE164 } from '../phone-number';
 import { validateInput } from '../validation/validate-input';
@@ -14,9 +14,7 @@ export interface CallLogContext {
  * Call logs from outsourced call centres. A request is one call log or an array of them; one
  * bad item rejects them all, with each item's errors under its index.
  */
-export class PhoneAdapter implements ChannelAdapter<unknown, CallLogContext> {
-  readonly channel = 'phone' as const;
-
+export class PhoneAdapter {
   parseInbound(body: unknown, { partnerId }: CallLogContext): ParseResult<InboundInteraction[]> {
     const bulk = Array.isArray(body);
     const items: unknown[] = bulk ? body : [body];

@@ -1,9 +1,11 @@
 import twilio from 'twilio';
+import { ChannelSendError } from '../channel-plugin';
+import { TWILIO_UNSUBSCRIBED_RECIPIENT } from './sms-delivery-status';
 
 /** Replies cannot go out at all: the operator has not given the hub Twilio credentials. */
-export class SmsNotConfiguredError extends Error {
+export class SmsNotConfiguredError extends ChannelSendError {
   constructor(readonly missing: string[]) {
-    super(`SMS replies are not configured: set ${missing.join(', ')} on the worker to send SMS through Twilio`);
+    super(`SMS replies are not configured: set ${missing.join(', ')} on the worker to send SMS through Twilio`, false, null);
   }
 }
 
@@ -12,15 +14,16 @@ export class SmsNotConfiguredError extends Error {
  * request may succeed later: Twilio's 5xx, rate limiting (429) and network failures may;
  * any other 4xx (bad number, unsubscribed recipient, bad credentials) will not.
  */
-export class SmsSendError extends Error {
+export class SmsSendError extends ChannelSendError {
   constructor(
     message: string,
-    readonly retryable: boolean,
+    retryable: boolean,
     /** Twilio's error code (https://www.twilio.com/docs/api/errors), when it gave one. */
-    readonly code: number | null,
+    code: number | null,
     readonly httpStatus: number | null,
   ) {
-    super(message);
+    // Twilio keeps its own STOP list: a number that opted out there is blocked, not broken.
+    super(message, retryable, code, code === TWILIO_UNSUBSCRIBED_RECIPIENT ? 'blocked' : 'failed');
   }
 }
 

@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import type { ChannelAdapter, OutboundMessage, ParseResult, SendResult } from '../channel-adapter';
+import type { ParseResult } from '../channel-plugin';
 import type { DeliveryStatus, InboundInteraction } from '../interaction';
 import { toE164 } from '../phone-number';
 import { deliveryStatusOfTwilio, TWILIO_MESSAGE_STATUSES } from './sms-delivery-status';
@@ -36,7 +36,17 @@ export interface SmsStatusCallback {
   errorCode: number | null;
 }
 
-export interface SmsSendResult extends SendResult {
+export interface SmsSendRequest {
+  to: string;
+  text: string;
+  /** Where Twilio reports the message's delivery status. */
+  statusCallbackUrl?: string;
+}
+
+export interface SmsSendResult {
+  /** Twilio's MessageSid. */
+  providerId: string;
+  status: 'queued' | 'sent';
   from: string;
 }
 
@@ -50,8 +60,7 @@ const MESSAGE_SID = /^[A-Za-z0-9]{2,64}$/;
  * status callbacks) and sends replies with its SDK. Customers are identified by phone number,
  * so one number is one customer whether it texts or calls.
  */
-export class SmsAdapter implements ChannelAdapter<TwilioWebhookParams, SmsInboundContext> {
-  readonly channel = 'sms' as const;
+export class SmsAdapter {
   private client?: twilio.Twilio;
 
   constructor(private readonly settings: SmsSettings) {}
@@ -110,7 +119,7 @@ export class SmsAdapter implements ChannelAdapter<TwilioWebhookParams, SmsInboun
   }
 
   /** Throws SmsNotConfiguredError without credentials, SmsSendError when Twilio refuses. */
-  async send({ to, text, statusCallbackUrl }: OutboundMessage): Promise<SmsSendResult> {
+  async send({ to, text, statusCallbackUrl }: SmsSendRequest): Promise<SmsSendResult> {
     const { client, from } = this.sender();
     try {
       const message = await client.messages.create({

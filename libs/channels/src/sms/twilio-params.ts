@@ -1,4 +1,4 @@
-import type { InputError } from '../channel-adapter';
+import type { InputError } from '../channel-plugin';
 
 /**
  * A Twilio webhook's form parameters as the urlencoded body parser hands them over: a repeated

@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import type { InputError, ParseResult } from '../channel-adapter';
+import type { InputError, ParseResult } from '../channel-plugin';
 
 /** class-validator's nested errors as the contract's flat `{path, message}` list. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): InputError[] {

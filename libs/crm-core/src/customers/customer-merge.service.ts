@@ -16,7 +16,7 @@ export class SelfMergeError extends Error {
 /**
  * Folds one customer into another inside the caller's transaction: identities, conversations,
  * interactions, activity and tasks move to the survivor; nothing is dropped. Where both have an
- * unresolved conversation on the same channel, the two become one.
+ * unresolved conversation on the same channel and thread, the two become one.
  */
 export async function mergeCustomers(tx: EntityManager, survivorId: string, mergedId: string): Promise<void> {
   if (survivorId === mergedId) throw new SelfMergeError();
@@ -57,7 +57,8 @@ async function foldActiveConversations(tx: EntityManager, survivorId: string, me
     tx,
     `SELECT keep.id AS keep_id, fold.id AS fold_id
      FROM conversations fold
-     JOIN conversations keep ON keep.customer_id = $1 AND keep.channel = fold.channel AND keep.status <> 'resolved'
+     JOIN conversations keep ON keep.customer_id = $1 AND keep.channel = fold.channel AND keep.thread_key = fold.thread_key
+                           AND keep.status <> 'resolved'
      WHERE fold.customer_id = $2 AND fold.status <> 'resolved'`,
     [survivorId, mergedId],
   );

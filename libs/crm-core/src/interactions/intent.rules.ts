@@ -2,7 +2,7 @@ import type { Intent } from '@omnihub/channels';
 
 /**
  * Keyword rules for what an inbound message is about, first match wins. Metrics count
- * complaints and enquiries from this; a call log's outcome can settle it outright.
+ * complaints and enquiries from this; a channel can settle it outright (a call's outcome).
  */
 export const INTENT_RULES: ReadonlyArray<{ intent: Intent; when: RegExp }> = [
   {
@@ -16,9 +16,6 @@ export const INTENT_RULES: ReadonlyArray<{ intent: Intent; when: RegExp }> = [
   },
 ];
 
-const OUTCOME_INTENTS: Readonly<Record<string, Intent>> = { complaint: 'complaint', sale: 'purchase' };
-
-export function classifyIntent(text: string, callOutcome?: unknown): Intent {
-  if (typeof callOutcome === 'string' && OUTCOME_INTENTS[callOutcome]) return OUTCOME_INTENTS[callOutcome];
+export function classifyIntent(text: string): Intent {
   return INTENT_RULES.find((rule) => rule.when.test(text))?.intent ?? 'other';
 }

@@ -1,10 +1,15 @@
-import type { InboundInteraction, Intent } from '@omnihub/channels';
+import { interactionIdOf, type ChannelRegistry, type InboundInteraction, type Intent, type SqlClient } from '@omnihub/channels';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { previewOf, type ConversationView } from '../conversations/conversation.view';
-import type { CustomerSummary } from '../customers/customer.view';
-import { recordSmsConsent, smsConsentChangeOf } from '../opt-outs/sms-opt-outs.service';
-import type { InteractionView } from './interaction.view';
+import {
+  CONVERSATION_COLUMNS,
+  previewOf,
+  toConversationView,
+  type ConversationRow,
+  type ConversationView,
+} from '../conversations/conversation.view';
+import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSummary } from '../customers/customer.view';
+import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from './interaction.view';
 import { classifyIntent } from './intent.rules';
 
 export interface IngestedCustomer extends CustomerSummary {
@@ -12,10 +17,19 @@ export interface IngestedCustomer extends CustomerSummary {
   created: boolean;
 }
 
-export type IngestOutcome =
-  { status: 'created'; interaction: InteractionView; conversation: ConversationView; customer: IngestedCustomer } | { status: 'duplicate' };
+/** What agents are shown about a stored item: the interaction, its conversation, its customer. */
+export interface IngestedItem {
+  interaction: InteractionView;
+  conversation: ConversationView;
+  customer: IngestedCustomer;
+}
 
-/** What `ingest_interaction()` (migration IngestFunction) returns: one row, none for a duplicate. */
+export type IngestOutcome = ({ status: 'created' } & IngestedItem) | { status: 'duplicate'; interactionId: string };
+
+/** An inbound item with the id the api chose for it (older apis queued items without one). */
+export type IdentifiedInteraction = InboundInteraction & { id?: string };
+
+/** What `ingest_interaction_v2()` (ingest-interaction.sql) returns: one row, none for a duplicate. */
 interface IngestRow {
   r_interaction_id: string;
   r_customer_id: string;
@@ -33,25 +47,32 @@ interface IngestRow {
   r_unread_count: number;
 }
 
+/** Named, so PostgreSQL plans it once per connection. */
 const INGEST = {
-  name: 'ingest_interaction',
-  text: 'SELECT * FROM ingest_interaction($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+  name: 'ingest_interaction_v2',
+  text: 'SELECT * FROM ingest_interaction_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
 };
 
 /**
  * The one write every channel shares: in one transaction, resolve the customer from the
- * identity, find or open the conversation, insert the interaction and count the day's activity
- * (the SQL function `ingest_interaction`, one round trip). Safe to run twice for the same item
- * (BullMQ is at-least-once): the second run finds the idempotency key taken and reports a
+ * identity, find or open the conversation of the item's thread, insert the interaction under the
+ * id chosen at the edge and count the day's activity (`ingest_interaction_v2`, one round trip).
+ * A channel's own rules join through its plug-in's ingest hooks. Safe to run twice for the same
+ * item (BullMQ is at-least-once): the second run finds the idempotency key taken and reports a
  * duplicate, changing nothing.
  */
 export class InteractionIngestService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly channels: ChannelRegistry,
+  ) {}
 
-  async ingest(item: InboundInteraction): Promise<IngestOutcome> {
-    const inbound = item.direction === 'inbound';
-    const intent: Intent | null = inbound && item.kind !== 'note' ? classifyIntent(item.text, item.metadata.outcome) : null;
+  async ingest(item: IdentifiedInteraction): Promise<IngestOutcome> {
+    const id = item.id ?? interactionIdOf(item.channel, item.idempotencyKey);
+    const hooks = this.channels.find(item.channel)?.ingest;
+    const intent = this.intentOf(item);
     const values = [
+      id,
       item.identity.channel,
       item.identity.address,
       item.customerName ?? null,
@@ -66,31 +87,69 @@ export class InteractionIngestService {
       intent,
       item.metadata,
       previewOf(item.text || item.subject || ''),
+      item.threadKey ?? '',
+      item.replyTo ?? [],
     ];
-    const consent = smsConsentChangeOf(item);
+    const write = hooks?.writeWith?.(item) ?? null;
     const runner = this.db.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
-      // STOP or START must change the number's consent with the message that carried it: only
-      // then is an explicit transaction worth its two extra round trips.
-      if (consent) await client.query('BEGIN');
+      // A channel rule that must commit with the item is worth an explicit transaction's two
+      // extra round trips only when there is one.
+      if (write) await client.query('BEGIN');
       const rows = (await client.query<IngestRow>({ ...INGEST, values })).rows;
-      if (consent && rows.length) await recordSmsConsent(client, consent);
-      if (consent) await client.query('COMMIT');
-      return rows.length ? toOutcome(rows[0], item, intent) : { status: 'duplicate' };
+      if (write && rows.length) await write(sqlClientOf(client));
+      if (write) await client.query('COMMIT');
+      return rows.length ? { status: 'created', ...toItem(rows[0], item, intent) } : { status: 'duplicate', interactionId: id };
     } catch (error) {
-      if (consent) await client.query('ROLLBACK').catch(() => undefined);
-      if (isConcurrentDuplicate(error)) return { status: 'duplicate' };
+      if (write) await client.query('ROLLBACK').catch(() => undefined);
+      if (isConcurrentDuplicate(error)) return { status: 'duplicate', interactionId: id };
       throw error;
     } finally {
       await runner.release();
     }
   }
+
+  /**
+   * A stored item as agents see it now, for re-publishing its events when a retry finds it
+   * already stored (the run that stored it may have died before publishing).
+   */
+  async stored(interactionId: string): Promise<(Omit<IngestedItem, 'customer'> & { customer: CustomerSummary }) | null> {
+    const runner = this.db.createQueryRunner();
+    try {
+      const [interaction] = (await runner.query(`SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`, [
+        interactionId,
+      ])) as InteractionRow[];
+      if (!interaction) return null;
+      const [conversation] = (await runner.query(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations cv JOIN customers cu ON cu.id = cv.customer_id WHERE cv.id = $1`,
+        [interaction.conversation_id],
+      )) as ConversationRow[];
+      const [customer] = (await runner.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = $1`, [
+        interaction.customer_id,
+      ])) as CustomerRow[];
+      return {
+        interaction: toInteractionView(interaction),
+        conversation: toConversationView(conversation),
+        customer: toCustomerSummary(customer),
+      };
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private intentOf(item: InboundInteraction): Intent | null {
+    if (item.direction !== 'inbound' || item.kind === 'note') return null;
+    return this.channels.find(item.channel)?.ingest?.intentOf?.(item) ?? classifyIntent(item.text);
+  }
 }
 
-function toOutcome(row: IngestRow, item: InboundInteraction, intent: Intent | null): IngestOutcome {
+export function sqlClientOf(client: PoolClient): SqlClient {
+  return { query: async <R>(text: string, values: unknown[]) => (await client.query(text, values)).rows as R[] };
+}
+
+function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null): IngestedItem {
   return {
-    status: 'created',
     interaction: {
       id: row.r_interaction_id,
       customerId: row.r_customer_id,
@@ -130,5 +189,5 @@ function toOutcome(row: IngestRow, item: InboundInteraction, intent: Intent | nu
 /** Another job stored the same item between this call's check and its insert. */
 function isConcurrentDuplicate(error: unknown): boolean {
   const { code, constraint } = error as { code?: string; constraint?: string };
-  return code === '23505' && constraint === 'interactions_channel_idempotency_key';
+  return code === '23505' && (constraint === 'interactions_channel_idempotency_key' || constraint === 'interactions_pkey');
 }

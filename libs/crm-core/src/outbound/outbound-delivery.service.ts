@@ -1,4 +1,4 @@
-import type { Channel, DeliveryStatus } from '@omnihub/channels';
+import type { Channel, DeliveryReport, DeliveryStatus, ReplyTarget } from '@omnihub/channels';
 import type { DataSource } from 'typeorm';
 import { queryOne, queryRows } from '../database/sql';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from '../interactions/interaction.view';
@@ -9,7 +9,8 @@ export interface PendingOutbound {
   id: string;
   channel: Channel;
   text: string;
-  to: string | null;
+  /** Where it goes, as its channel decided when the reply was stored. */
+  target: ReplyTarget | null;
   deliveryStatus: DeliveryStatus | null;
   /** Set once the provider accepted the message: a retried job must not send it twice. */
   providerId: string | null;
@@ -17,8 +18,9 @@ export interface PendingOutbound {
 
 export interface SentOutbound {
   providerId: string;
-  from: string;
   deliveryStatus: DeliveryStatus;
+  /** What the channel reports about the send (the number it went out from). */
+  metadata: Record<string, unknown>;
 }
 
 /** Why a queued message will never go out: `blocked` for an opt-out, `failed` for the rest. */
@@ -26,15 +28,6 @@ export interface DeliveryFailure {
   deliveryStatus: 'failed' | 'blocked';
   error: string;
   /** The provider's error code (Twilio's), kept for agents and support. */
-  errorCode: number | null;
-}
-
-/** A provider's delivery news about one message it sent for us. */
-export interface DeliveryReport {
-  channel: Channel;
-  providerId: string;
-  deliveryStatus: DeliveryStatus;
-  providerStatus: string;
   errorCode: number | null;
 }
 
@@ -54,23 +47,22 @@ export class OutboundDeliveryService {
       id: string;
       channel: Channel;
       text: string;
-      to: string | null;
+      metadata: Partial<ReplyTarget> & { providerId?: string };
       delivery_status: DeliveryStatus | null;
-      provider_id: string | null;
     }>(
       this.db,
-      `SELECT id, channel, text, metadata->>'to' AS to, delivery_status, metadata->>'providerId' AS provider_id
-       FROM interactions WHERE id = $1 AND direction = 'outbound' AND kind = 'message'`,
+      `SELECT id, channel, text, metadata, delivery_status FROM interactions WHERE id = $1 AND direction = 'outbound' AND kind = 'message'`,
       [id],
     );
     if (!row) return null;
+    const { to, subject, inReplyTo, references, room, providerId } = row.metadata;
     return {
       id: row.id,
       channel: row.channel,
       text: row.text,
-      to: row.to,
+      target: to ? { to, subject, inReplyTo, references, room } : null,
       deliveryStatus: row.delivery_status,
-      providerId: row.provider_id,
+      providerId: providerId ?? null,
     };
   }
 
@@ -80,9 +72,9 @@ export class OutboundDeliveryService {
       this.db,
       `UPDATE interactions SET external_id = $2,
          delivery_status = CASE WHEN ${deliveryRankSql('$3::text')} > ${deliveryRankSql('delivery_status')} THEN $3 ELSE delivery_status END,
-         metadata = metadata || jsonb_build_object('providerId', $2::text, 'from', $4::text)
+         metadata = metadata || $4::jsonb || jsonb_build_object('providerId', $2::text)
        WHERE id = $1 RETURNING ${INTERACTION_COLUMNS}`,
-      [id, sent.providerId, sent.deliveryStatus, sent.from],
+      [id, sent.providerId, sent.deliveryStatus, sent.metadata],
     );
     return toInteractionView(row);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InteractionKind } from '@omnihub/channels';
+import type { ChannelRegistry, InteractionKind, ReplyTarget, SqlClient } from '@omnihub/channels';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   CONVERSATION_COLUMNS,
@@ -11,8 +11,7 @@ import {
 import { ConversationNotFoundError } from '../conversations/conversations.service';
 import { queryOne, queryRows } from '../database/sql';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from '../interactions/interaction.view';
-import { isOptedOut } from '../opt-outs/sms-opt-outs.service';
-import { ReplyChannelUnavailableError, ReplyTooLongError, SmsRecipientOptedOutError } from './outbound-message.errors';
+import { ReplyChannelUnavailableError } from './outbound-message.errors';
 
 const INSERT_REPLY = `INSERT INTO interactions (customer_id, conversation_id, channel, direction, kind, text, subject, occurred_at,
     external_id, idempotency_key, delivery_status, intent, metadata, author_agent_id)
@@ -38,17 +37,17 @@ export interface PostedMessage {
   conversation: ConversationView;
 }
 
-/** Twilio refuses longer bodies (error 21617); longer replies are split by the agent. */
-export const MAX_SMS_REPLY_LENGTH = 1600;
-
 /**
  * An agent's message in a conversation, written in one transaction: the interaction, the
- * conversation's inbox summary and the day's activity. A reply is stored `queued`; sending it
- * is the worker's job. An SMS reply to a number that opted out is refused before anything is
- * stored.
+ * conversation's inbox summary and the day's activity. A reply is stored `queued` with where it
+ * goes (its channel decides: the plug-in may refuse, as SMS does for an opted-out number, before
+ * anything is stored); sending it is the worker's job.
  */
 export class OutboundMessagesService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly channels: ChannelRegistry,
+  ) {}
 
   post(conversationId: string, author: MessageAuthor, message: NewConversationMessage): Promise<PostedMessage> {
     return this.db.transaction(async (tx) => {
@@ -61,12 +60,12 @@ export class OutboundMessagesService {
       );
       if (!conversation) throw new ConversationNotFoundError(conversationId);
       const note = message.private === true;
-      const recipient = note ? null : await this.recipientFor(tx, conversation, message.text);
+      const target = note ? null : await this.targetOf(tx, conversation, message.text);
       const kind: InteractionKind = note ? 'note' : 'message';
       const occurredAt = new Date().toISOString();
       // Until the provider names the message, its own id is the hub's.
       const key = randomUUID();
-      const metadata = { agentId: author.agentId, agentName: author.agentName, ...(recipient && { to: recipient }) };
+      const metadata = { agentId: author.agentId, agentName: author.agentName, ...target };
       const [{ id }] = await queryRows<{ id: string }>(tx, INSERT_REPLY, [
         conversation.customer_id,
         conversation.id,
@@ -74,7 +73,7 @@ export class OutboundMessagesService {
         'outbound',
         kind,
         message.text,
-        null,
+        target?.subject ?? null,
         occurredAt,
         key,
         key,
@@ -101,34 +100,13 @@ export class OutboundMessagesService {
     });
   }
 
-  /** Where a reply on the conversation's channel goes; refuses what cannot or may not be sent. */
-  private async recipientFor(tx: EntityManager, conversation: ConversationRow, text: string): Promise<string> {
-    switch (conversation.channel) {
-      case 'sms':
-        return this.smsRecipient(tx, conversation, text);
-      case 'phone':
-        throw new ReplyChannelUnavailableError('phone', 'a call log records a call that already happened');
-      default:
-        throw new ReplyChannelUnavailableError(conversation.channel, 'this hub does not send on it yet');
+  /** Where a reply on the conversation's channel goes; its plug-in refuses what may not be sent. */
+  private targetOf(tx: EntityManager, conversation: ConversationRow, text: string): Promise<ReplyTarget> {
+    const plugin = this.channels.find(conversation.channel);
+    if (!plugin?.replies) {
+      throw new ReplyChannelUnavailableError(conversation.channel, plugin?.noReplies ?? 'this hub does not send on it yet');
     }
-  }
-
-  /** The number the customer last texted from in this conversation, else their oldest phone. */
-  private async smsRecipient(tx: EntityManager, conversation: ConversationRow, text: string): Promise<string> {
-    if (text.length > MAX_SMS_REPLY_LENGTH) throw new ReplyTooLongError('sms', MAX_SMS_REPLY_LENGTH, text.length);
-    const row = await queryOne<{ phone: string | null }>(
-      tx,
-      `SELECT coalesce(
-         (SELECT i.metadata->>'from' FROM interactions i
-          WHERE i.conversation_id = $1 AND i.direction = 'inbound' AND i.kind = 'message'
-          ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1),
-         (SELECT ci.address FROM customer_identities ci WHERE ci.customer_id = $2 AND ci.channel = 'phone'
-          ORDER BY ci.created_at, ci.id LIMIT 1)) AS phone`,
-      [conversation.id, conversation.customer_id],
-    );
-    const phone = row?.phone;
-    if (!phone) throw new ReplyChannelUnavailableError('sms', 'the customer has no phone number to text');
-    if (await isOptedOut(tx, phone)) throw new SmsRecipientOptedOutError(phone);
-    return phone;
+    const sql: SqlClient = { query: (statement, values) => queryRows(tx, statement, values) };
+    return plugin.replies.targetOf(sql, { conversationId: conversation.id, customerId: conversation.customer_id, text });
   }
 }

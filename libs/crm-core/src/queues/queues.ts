@@ -1,5 +1,5 @@
-import type { InboundInteraction } from '@omnihub/channels';
-import type { DeliveryReport } from '../outbound/outbound-delivery.service';
+import { interactionIdOf, type DeliveryReport, type InboundInteraction } from '@omnihub/channels';
+import { CAPPED_BACKOFF, HOUR_OF_ATTEMPTS } from './failed-jobs';
 
 /**
  * The job catalogue both apps import: queue names (kebab-case, never renamed once shipped) and
@@ -7,17 +7,23 @@ import type { DeliveryReport } from '../outbound/outbound-delivery.service';
  */
 export const INGEST_QUEUE = 'interaction-ingest';
 
+/**
+ * Bulk imports (a call centre's batch of call logs) wait here, with their own worker
+ * concurrency, so a 100,000-item import never starves live messages in INGEST_QUEUE.
+ */
+export const INGEST_BULK_QUEUE = 'interaction-ingest-bulk';
+
 export const INGEST_JOB = 'ingest';
 
-/** An inbound item, normalized by its channel adapter. */
-export type IngestJob = InboundInteraction;
+/** An inbound item, normalized by its channel's plug-in, with the interaction id the api chose. */
+export type IngestJob = InboundInteraction & { id: string };
 
 /**
- * The job id is the item's idempotency key, so a redelivery while the job is still kept is not
- * queued twice. Encoded because BullMQ refuses `:` in custom ids.
+ * The job id is the interaction's id (derived from the channel and idempotency key), so a
+ * redelivery while the job is still kept is not queued twice.
  */
 export const ingestJobId = (item: Pick<InboundInteraction, 'channel' | 'idempotencyKey'>) =>
-  encodeURIComponent(`${item.channel}:${item.idempotencyKey}`);
+  interactionIdOf(item.channel, item.idempotencyKey);
 
 /** Completed jobs go quickly (the database holds the result); failed ones stay for inspection. */
 const JOB_RETENTION = {
@@ -25,10 +31,13 @@ const JOB_RETENTION = {
   removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
 } as const;
 
-/** Retry policy for channel-driven writes: a database blip must not lose a message. */
+/**
+ * Retry policy for channel-driven writes: neither a database blip nor an hour's outage may lose a
+ * message. What still fails is parked in FAILED_JOBS_QUEUE (failed-jobs.ts).
+ */
 export const INGEST_JOB_OPTIONS = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 500 },
+  attempts: HOUR_OF_ATTEMPTS,
+  backoff: { type: CAPPED_BACKOFF },
   ...JOB_RETENTION,
 } as const;
 
@@ -67,6 +76,10 @@ export const deliveryStatusJobId = (job: DeliveryStatusJob) => encodeURIComponen
 
 /**
  * A callback can beat the sender's record of the message id by a moment: the job retries until
- * the message is known, as an ingest job retries a database blip.
+ * the message is known (about a minute), as an ingest job retries a database blip.
  */
-export const DELIVERY_STATUS_JOB_OPTIONS = INGEST_JOB_OPTIONS;
+export const DELIVERY_STATUS_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: CAPPED_BACKOFF },
+  ...JOB_RETENTION,
+} as const;

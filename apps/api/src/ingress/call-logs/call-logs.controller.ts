@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { MAX_CALL_LOGS_PER_REQUEST, PhoneAdapter } from '@omnihub/channels';
+import { ChannelRegistry, MAX_CALL_LOGS_PER_REQUEST, type PhoneAdapter } from '@omnihub/channels';
 import type { PartnerView } from '@omnihub/crm-core';
 import { CurrentPartner, PartnerOnly } from '../../auth/access.decorators';
 import { IngressQueue } from '../ingress-queue.service';
@@ -12,9 +12,14 @@ import { CallLogSchema } from './call-log.schema';
 @PartnerOnly()
 @Controller('api/call-logs')
 export class CallLogsController {
-  private readonly adapter = new PhoneAdapter();
+  private readonly adapter: PhoneAdapter;
 
-  constructor(private readonly ingress: IngressQueue) {}
+  constructor(
+    channels: ChannelRegistry,
+    private readonly ingress: IngressQueue,
+  ) {
+    this.adapter = channels.get('phone').callLogs;
+  }
 
   /** One call log or up to 1000; one invalid item rejects them all and nothing is stored. */
   @Post()

@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { SmsAdapter, type TwilioWebhookParams } from '@omnihub/channels';
+import { ChannelRegistry, type SmsAdapter, type TwilioWebhookParams } from '@omnihub/channels';
 import type { FastifyRequest } from 'fastify';
 import { ApiConfig } from '../../config/api-config';
 
@@ -10,10 +10,14 @@ import { ApiConfig } from '../../config/api-config';
  */
 @Injectable()
 export class TwilioSignatureGuard implements CanActivate {
+  private readonly sms: SmsAdapter;
+
   constructor(
-    private readonly sms: SmsAdapter,
+    channels: ChannelRegistry,
     private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.sms = channels.get('sms').twilio;
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.sms.canVerifyWebhooks) {

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { SmsAdapter, type InputError, type TwilioWebhookParams } from '@omnihub/channels';
+import { ChannelRegistry, type InputError, type SmsAdapter, type TwilioWebhookParams } from '@omnihub/channels';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/access.decorators';
 import { IngressQueue } from '../ingress-queue.service';
@@ -18,11 +18,15 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 @UseGuards(TwilioSignatureGuard)
 @Controller('webhooks/twilio')
 export class TwilioWebhooksController {
+  private readonly sms: SmsAdapter;
+
   constructor(
-    private readonly sms: SmsAdapter,
+    channels: ChannelRegistry,
     private readonly ingress: IngressQueue,
     private readonly deliveryStatuses: DeliveryStatusQueue,
-  ) {}
+  ) {
+    this.sms = channels.get('sms').twilio;
+  }
 
   /** An inbound SMS or MMS; a redelivered MessageSid is accepted again and stored once. */
   @Post('sms')

@@ -1,0 +1,24 @@
+import type { ChannelDefinition, ChannelPlugin, IngestHooks } from '../channel-plugin';
+import type { Intent } from '../interaction';
+import { PhoneAdapter } from './phone.adapter';
+
+/** A call's outcome settles its intent; otherwise its notes are judged as a message's text is. */
+const OUTCOME_INTENTS: Readonly<Record<string, Intent>> = { complaint: 'complaint', sale: 'purchase' };
+
+/** Calls, logged by outsourced call centres through the partner API. */
+export class PhoneChannel implements ChannelPlugin {
+  readonly channel = 'phone' as const;
+  readonly callLogs = new PhoneAdapter();
+  readonly noReplies = 'a call log records a call that already happened';
+
+  readonly ingest: IngestHooks = {
+    intentOf: ({ metadata: { outcome } }) =>
+      typeof outcome === 'string' && Object.hasOwn(OUTCOME_INTENTS, outcome) ? OUTCOME_INTENTS[outcome] : undefined,
+  };
+}
+
+export const PHONE_CHANNEL: ChannelDefinition<null, PhoneChannel> = {
+  channel: 'phone',
+  readSettings: () => null,
+  create: () => new PhoneChannel(),
+};

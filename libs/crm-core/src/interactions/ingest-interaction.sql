@@ -1,0 +1,146 @@
+-- The ingest write as one server-side function, so a message costs one round trip instead of six
+-- (BEGIN, four statements, COMMIT). Read top to bottom it is the ingest: is it new, who is it,
+-- which conversation, the interaction, the day's activity. Intent and preview are decided by the
+-- caller (the rules live in TypeScript), and so is the interaction's id (chosen at the edge).
+--
+-- No row back means a duplicate: the idempotency key is already stored. A concurrent insert of
+-- the same key fails the whole call with unique_violation, which the caller also reads as one.
+--
+-- This file is re-applied whenever it changes (repeatable-sql.ts). A new signature gets a new
+-- name; the previous one stays callable for one release, so workers can be upgraded one at a time.
+
+CREATE OR REPLACE FUNCTION ingest_interaction_v2(
+  p_interaction_id uuid,
+  p_identity_channel text, p_identity_address text, p_customer_name text,
+  p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
+  p_occurred_at timestamptz, p_external_id text, p_idempotency_key text,
+  p_intent text, p_metadata jsonb, p_preview text,
+  -- The conversation within (customer, channel): '' for channels with one thread per customer.
+  p_thread_key text,
+  -- Provider ids of earlier messages this one answers (email In-Reply-To / References).
+  p_reply_to text[]
+) RETURNS TABLE (
+  r_interaction_id uuid,
+  r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
+  r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
+  r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
+  r_last_interaction_preview text, r_unread_count integer
+) LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  customer customers%ROWTYPE;
+  created boolean := false;
+  conversation conversations%ROWTYPE;
+  answered_id uuid;
+  inbound boolean := p_direction = 'inbound';
+BEGIN
+  PERFORM 1 FROM interactions WHERE channel = p_channel AND idempotency_key = p_idempotency_key;
+  IF FOUND THEN
+    RETURN;
+  END IF;
+
+  SELECT c.* INTO customer FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+   WHERE i.channel = p_identity_channel AND i.address = p_identity_address;
+  IF NOT FOUND THEN
+    INSERT INTO customers (name) VALUES (p_customer_name) RETURNING * INTO customer;
+    INSERT INTO customer_identities (customer_id, channel, address)
+         VALUES (customer.id, p_identity_channel, p_identity_address)
+    ON CONFLICT (channel, address) DO NOTHING;
+    created := FOUND;
+    IF NOT created THEN
+      -- A concurrent call created this identity's customer first: drop ours, use theirs.
+      DELETE FROM customers WHERE id = customer.id;
+      SELECT c.* INTO customer FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+       WHERE i.channel = p_identity_channel AND i.address = p_identity_address;
+    END IF;
+  ELSIF p_customer_name IS NOT NULL AND customer.name IS NULL THEN
+    UPDATE customers SET name = p_customer_name, updated_at = now() WHERE id = customer.id RETURNING * INTO customer;
+  END IF;
+
+  -- A reply to one of the customer's earlier messages belongs to that message's conversation,
+  -- resolved or not: it reopens it. Its thread key then names the item's thread.
+  IF NOT created AND cardinality(p_reply_to) > 0 THEN
+    SELECT i.conversation_id INTO answered_id FROM interactions i
+     WHERE i.channel = p_channel AND i.external_id = ANY(p_reply_to) AND i.customer_id = customer.id
+     ORDER BY i.occurred_at DESC LIMIT 1;
+    IF answered_id IS NOT NULL THEN
+      SELECT cv.thread_key INTO p_thread_key FROM conversations cv WHERE cv.id = answered_id;
+    END IF;
+  END IF;
+
+  -- Find or open the unresolved conversation of this thread. An inbound item reopens a pending or
+  -- snoozed one and counts as unread; a late item never rewinds the preview.
+  IF answered_id IS NOT NULL THEN
+    UPDATE conversations cv SET
+      status = CASE WHEN inbound THEN 'open' ELSE cv.status END,
+      last_interaction_preview = CASE WHEN cv.last_interaction_at IS NULL OR p_occurred_at >= cv.last_interaction_at
+                                      THEN p_preview ELSE cv.last_interaction_preview END,
+      last_interaction_at = GREATEST(cv.last_interaction_at, p_occurred_at),
+      unread_count = cv.unread_count + CASE WHEN inbound THEN 1 ELSE 0 END,
+      updated_at = now()
+    WHERE cv.id = answered_id
+      -- Reopening must not make a second unresolved conversation of the same thread.
+      AND (cv.status <> 'resolved' OR NOT EXISTS (
+            SELECT 1 FROM conversations o WHERE o.customer_id = cv.customer_id AND o.channel = cv.channel
+               AND o.thread_key = cv.thread_key AND o.status <> 'resolved'))
+    RETURNING * INTO conversation;
+  END IF;
+  IF conversation.id IS NULL THEN
+    INSERT INTO conversations AS cv (customer_id, channel, thread_key, status, last_interaction_at, last_interaction_preview, unread_count)
+         VALUES (customer.id, p_channel, p_thread_key, 'open', p_occurred_at, p_preview, CASE WHEN inbound THEN 1 ELSE 0 END)
+    ON CONFLICT (customer_id, channel, thread_key) WHERE status <> 'resolved' DO UPDATE SET
+      status = CASE WHEN inbound THEN 'open' ELSE cv.status END,
+      last_interaction_preview = CASE WHEN cv.last_interaction_at IS NULL OR EXCLUDED.last_interaction_at >= cv.last_interaction_at
+                                      THEN EXCLUDED.last_interaction_preview ELSE cv.last_interaction_preview END,
+      last_interaction_at = GREATEST(cv.last_interaction_at, EXCLUDED.last_interaction_at),
+      unread_count = cv.unread_count + EXCLUDED.unread_count,
+      updated_at = now()
+    RETURNING * INTO conversation;
+  END IF;
+
+  INSERT INTO interactions (id, customer_id, conversation_id, channel, direction, kind, text, subject, occurred_at,
+                            external_id, idempotency_key, intent, metadata)
+       VALUES (p_interaction_id, customer.id, conversation.id, p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at,
+               p_external_id, p_idempotency_key, p_intent, p_metadata);
+
+  -- Metrics count messages and calls, not internal notes.
+  IF p_kind <> 'note' THEN
+    INSERT INTO customer_activity_daily (customer_id, day, channel, count, complaints, enquiries)
+         VALUES (customer.id, (p_occurred_at AT TIME ZONE 'UTC')::date, p_channel, 1,
+                 CASE WHEN p_intent = 'complaint' THEN 1 ELSE 0 END, CASE WHEN p_intent = 'enquiry' THEN 1 ELSE 0 END)
+    ON CONFLICT (customer_id, day, channel) DO UPDATE SET
+      count = customer_activity_daily.count + 1,
+      complaints = customer_activity_daily.complaints + EXCLUDED.complaints,
+      enquiries = customer_activity_daily.enquiries + EXCLUDED.enquiries;
+  END IF;
+
+  RETURN QUERY SELECT
+    p_interaction_id,
+    customer.id, customer.name, customer.lifecycle_stage, customer.acquisition_step, customer.created_at,
+    CASE WHEN created THEN json_build_array(json_build_object('channel', p_identity_channel, 'address', p_identity_address))
+         ELSE (SELECT json_agg(json_build_object('channel', i.channel, 'address', i.address) ORDER BY i.created_at)
+                 FROM customer_identities i WHERE i.customer_id = customer.id) END,
+    created,
+    conversation.id, conversation.status, conversation.assignee_id, conversation.last_interaction_at,
+    conversation.last_interaction_preview, conversation.unread_count;
+END
+$fn$;
+
+-- The previous release's signature (migration IngestFunction), for workers not yet upgraded:
+-- the id is made here and the item joins its channel's single thread.
+CREATE OR REPLACE FUNCTION ingest_interaction(
+  p_identity_channel text, p_identity_address text, p_customer_name text,
+  p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
+  p_occurred_at timestamptz, p_external_id text, p_idempotency_key text,
+  p_intent text, p_metadata jsonb, p_preview text
+) RETURNS TABLE (
+  r_interaction_id uuid,
+  r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
+  r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
+  r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
+  r_last_interaction_preview text, r_unread_count integer
+) LANGUAGE sql AS $fn$
+  SELECT * FROM ingest_interaction_v2(gen_random_uuid(), p_identity_channel, p_identity_address, p_customer_name,
+    p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
+    p_intent, p_metadata, p_preview, '', '{}'::text[]);
+$fn$;

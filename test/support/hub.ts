@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { recreateDatabase } from './databases';
 import { API_MAIN, freePort, HubProcess, WORKER_MAIN } from './processes';
+import { RedisServer } from './redis-server';
 
 export const ADMIN = { email: 'admin@omnihub.test', password: 'admin-password-1' };
 export const TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
@@ -13,9 +14,10 @@ export interface HubOptions {
   name: string;
   /**
    * The Redis database (1–15) this test file owns; queues, streams and sessions are scoped to it.
-   * Each e2e file takes its own number (listed in README.md, "Tests").
+   * Each e2e file takes its own number (listed in README.md, "Tests"), or `'private'`: a Redis
+   * server of its own for the file (test/support/redis-server.ts), stopped with the hub.
    */
-  redisDb: number;
+  redisDb: number | 'private';
   apis?: number;
   worker?: boolean;
   env?: Record<string, string>;
@@ -29,6 +31,7 @@ export class Hub {
   readonly apis: HubProcess[] = [];
   worker?: HubProcess;
   readonly db: Pool;
+  private privateRedis?: RedisServer;
 
   private constructor(
     readonly databaseUrl: string,
@@ -40,7 +43,8 @@ export class Hub {
 
   static async start(options: HubOptions): Promise<Hub> {
     const databaseUrl = await recreateDatabase(`omnihub_test_${options.name.replace(/\W/g, '_')}`);
-    const redisUrl = `${REDIS_ROOT}/${options.redisDb}`;
+    const privateRedis = options.redisDb === 'private' ? await RedisServer.start() : undefined;
+    const redisUrl = privateRedis ? privateRedis.url : `${REDIS_ROOT}/${options.redisDb}`;
     await flushRedis(redisUrl);
     const env = {
       DATABASE_URL: databaseUrl,
@@ -54,6 +58,7 @@ export class Hub {
       ...options.env,
     };
     const hub = new Hub(databaseUrl, redisUrl, env);
+    hub.privateRedis = privateRedis;
     try {
       // One after another: the first runs the migrations, the rest find them done.
       for (let i = 0; i < (options.apis ?? 1); i++) {
@@ -87,7 +92,8 @@ export class Hub {
   async stop(): Promise<void> {
     await Promise.all([...this.apis, ...(this.worker ? [this.worker] : [])].map((p) => p.stop()));
     await this.db.end();
-    await flushRedis(this.redisUrl);
+    if (this.privateRedis) await this.privateRedis.destroy();
+    else await flushRedis(this.redisUrl);
   }
 }
 

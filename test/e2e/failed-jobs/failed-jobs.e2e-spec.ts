@@ -24,7 +24,7 @@ describe('failed work', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    hub = await Hub.start({ name: 'failed_jobs', redisDb: 14 });
+    hub = await Hub.start({ name: 'failed_jobs', redisDb: 'private' });
     adminToken = await login(hub.api.url);
     ({ apiKey, id: partnerId } = await createPartner(hub.api.url, adminToken));
     await hub.db.query(`ALTER TABLE interactions ADD CONSTRAINT test_refuses_poison CHECK (text NOT LIKE 'poison%')`);

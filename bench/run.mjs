@@ -107,6 +107,7 @@ async function main() {
       .map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x))
       .join(' ')}`.trim(),
   };
+  if (opt.scenarios.includes('isolation')) meta.isolation = opt.isolation;
   const resultFile = writeResult(stamp, { label, meta, machine, options: opt, summary, runs });
   printReport({ summary, runs, meta, opt, resultFile, profDir: ctx.profDir });
   if (writeMd) appendMarkdown(summary, meta);

@@ -8,7 +8,7 @@ import { CALL_LOG_IMPORT } from './paths.mjs';
 import { diffCpu, monoUs, snapshotCpu } from './cpu.mjs';
 import { loadgenFailed, runLoadgen } from './loadgen.mjs';
 import { startNode, waitFor } from './procs.mjs';
-import { loadFigures, r2, traceSummary } from './scenario.mjs';
+import { loadFigures, pgPerMsg, r2, traceSummary } from './scenario.mjs';
 import { countInteractions, dbFigures, flushRedisDb, pgStats, redisFigures, resetStores, waitForRows } from './stores.mjs';
 import { SECRETS, startSide } from './topology.mjs';
 
@@ -158,12 +158,7 @@ export async function runIsolation(round, ctx, opt) {
     import: { ...imp, storedAtMs, waitedForRows: waited },
     redis: redisFig,
     db: dbFig,
-    pg: pgs && {
-      ...pgs,
-      xactPerMsg: r2(pgs.commit / processed),
-      insertedPerMsg: r2(pgs.inserted / processed),
-      updatedPerMsg: r2(pgs.updated / processed),
-    },
+    pg: pgPerMsg(pgs, processed),
     trace: traced && traceSummary(traced, processed),
     crashed,
     profiled: opt.profile,

@@ -19,7 +19,7 @@ export function printReport({ summary, runs, meta, opt, resultFile, profDir }) {
   );
   if (opt.profile || opt.trace)
     console.log('NOTE: profiled/traced run: throughput and CPU figures carry the instrumentation\u2019s overhead.');
-  console.log(consoleReport(summary));
+  console.log(consoleReport(summary, meta));
   if (opt.trace) console.log(traceReport(runs));
   const failed = runs.filter((r) => r.error);
   if (failed.length) console.log(`\n${failed.length} run(s) failed: ${failed.map((r) => r.id).join(', ')} (see the result file)`);

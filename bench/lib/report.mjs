@@ -106,27 +106,31 @@ function textTable(header, rows) {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function consoleReport(summary) {
+export function consoleReport(summary, meta) {
   const parts = [];
   for (const entry of summary) {
     const scn = entry.scenario;
     parts.push(`\n== ${SCENARIO_TITLES[scn] ?? scn}  (runs: hub ${entry.runs.hub ?? 0}, floor ${entry.runs.floor ?? 0}; medians)`);
     parts.push(textTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
   }
-  const verdict = isolationVerdict(summary);
+  const verdict = isolationVerdict(summary, meta);
   if (verdict) parts.push(`\n== ${verdict}`);
   return parts.join('\n');
 }
 
 /** The isolation scenario's answer in one sentence (issue 14: the p99 ratio must be ≤ 2), or null. */
-export function isolationVerdict(summary) {
+export function isolationVerdict(summary, meta) {
   const idle = summary.find((e) => e.scenario === 'isolation-idle')?.hub;
   const busy = summary.find((e) => e.scenario === 'isolation-import')?.hub;
   if (!idle || !busy || busy.p99Ratio === undefined) return null;
   const met = typeof busy.p99Ratio === 'number' ? (busy.p99Ratio <= 2 ? 'met' : 'NOT met') : 'unknown';
   const lost = [idle.lost, busy.lost].every((x) => typeof x === 'number') ? idle.lost + busy.lost : null;
+  const i = meta?.isolation;
+  const sizes = i
+    ? `, SMS at ${fmt(i.rate)} msg/s, ${fmt(i.importCount)} call logs in batches of ${fmt(i.importBatch)}, ${i.importConcurrency} in flight`
+    : '';
   return (
-    `isolation (target: p99 during the import ≤ 2 × idle p99): SMS e2e p99 idle ${fmt(idle.e2eP99)} ms, ` +
+    `isolation (target: p99 during the import ≤ 2 × idle p99${sizes}): SMS e2e p99 idle ${fmt(idle.e2eP99)} ms, ` +
     `during the import ${fmt(busy.e2eP99)} ms, ratio ${fmtRatio(busy.p99Ratio)}: ${met}; ` +
     `import ${fmt(busy.importPerSec)} call logs/s, ${fmt(busy.importMissing)} not stored; ${fmt(lost)} SMS lost`
   );
@@ -180,7 +184,7 @@ export function markdownReport(summary, meta) {
       compact,
     ),
   );
-  const verdict = isolationVerdict(summary);
+  const verdict = isolationVerdict(summary, meta);
   if (verdict) lines.push('', `${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
   for (const entry of summary) {
     const scn = entry.scenario;

@@ -93,12 +93,7 @@ export async function runOne(side, scenario, round, ctx, opt) {
     ...loadFigures(r, cpu, pids),
     redis: redisFig,
     db: dbFig,
-    pg: pgs && {
-      ...pgs,
-      xactPerMsg: r2(pgs.commit / processed),
-      insertedPerMsg: r2(pgs.inserted / processed),
-      updatedPerMsg: r2(pgs.updated / processed),
-    },
+    pg: pgPerMsg(pgs, processed),
     trace: traced && traceSummary(traced, processed),
     crashed,
     profiled: opt.profile,
@@ -108,6 +103,15 @@ export async function runOne(side, scenario, round, ctx, opt) {
   if (lg.exit.code !== 0) summary.loadgenExit = lg.exit.code;
   return split ? splitRows(summary, r, cpu, drain, pids, side, round) : summary;
 }
+
+/** The database's counters for the run, and per message that went through the pipeline. */
+export const pgPerMsg = (pgs, processed) =>
+  pgs && {
+    ...pgs,
+    xactPerMsg: r2(pgs.commit / processed),
+    insertedPerMsg: r2(pgs.inserted / processed),
+    updatedPerMsg: r2(pgs.updated / processed),
+  };
 
 /** The figures of one load generator pass `r`, with `cpu` the CPU seconds of its window by group. */
 export function loadFigures(r, cpu, pids) {

@@ -5,7 +5,8 @@
 // flight. A 429 or 503 is retried after its Retry-After, as a partner would.
 //   node bench/lib/call-log-import.mjs '<json config>'
 // config: { base, adminEmail, adminPassword, count, batch, concurrency, json }
-// Writes its result to `json`.
+// Once the partner exists it logs "ready" and waits for SIGUSR2 to start posting, so that the
+// bench can start the import exactly when the SMS load starts. Writes its result to `json`.
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -73,6 +74,11 @@ const created = await fetch(`${cfg.base}/api/partners`, {
 });
 if (created.status !== 201) throw new Error(`POST /api/partners: HTTP ${created.status} ${JSON.stringify(await json(created))}`);
 const partner = await json(created);
+await new Promise((resolve) => {
+  const keepAlive = setInterval(() => {}, 1000); // a signal handler alone does not keep Node running
+  process.once('SIGUSR2', () => resolve(clearInterval(keepAlive)));
+  log('ready: partner created, waiting for SIGUSR2 to post');
+});
 
 // ---- import -----------------------------------------------------------------------------------
 const batches = Math.ceil(cfg.count / cfg.batch);

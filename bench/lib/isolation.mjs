@@ -49,9 +49,16 @@ export async function runIsolation(round, ctx, opt) {
     throw loadgenFailed(`${id} (idle)`, idle.exit, file('loadgen-idle.log'), top.crashed());
   }
 
-  // Phase 2: the same SMS load again, and as soon as its agent socket is connected (it is about to
-  // send) the import starts. SMS queued behind the import may take as long as the import to
-  // arrive: the load generator waits for them accordingly before counting them lost.
+  // Phase 2: the importer gets ready (logged in, partner created), then the same SMS load starts
+  // again, and the import starts once the load generator's agent socket is connected (it sends
+  // right after). SMS queued behind the import may take as long as the import to arrive: the
+  // load generator waits for them accordingly before counting them lost.
+  const importer = startImport(top.base, opt.isolation, file('import.json'), file('import.log'));
+  await waitFor('the importer', () => importer.log().includes('ready: partner created') || !importer.running, { timeoutMs: 120_000 });
+  if (!importer.running) {
+    await top.stop();
+    throw new Error(`${id}: the call-log import stopped before it was ready:\n${importer.log()}`);
+  }
   await snapshotCpu(file('cpu2.json'));
   const busyRun = sms('import', 0, 120 + Math.ceil(importCount / 100));
   let busyEnded = false;
@@ -63,9 +70,10 @@ export async function runIsolation(round, ctx, opt) {
   await waitFor('the load generator\u2019s agent socket', () => busyEnded || sending(), { timeoutMs: 300_000 });
   if (!sending()) {
     await top.stop();
+    await importer.stop();
     throw loadgenFailed(`${id} (during the import)`, (await busyRun).exit, file('loadgen-import.log'), top.crashed());
   }
-  const importer = startImport(top.base, opt.isolation, file('import.json'), file('import.log'));
+  importer.child.kill('SIGUSR2');
   await importer.exited;
   const imp = fs.existsSync(file('import.json')) ? JSON.parse(fs.readFileSync(file('import.json'), 'utf8')) : null;
   // Stored: every accepted call log is an interaction on the phone channel.

@@ -132,7 +132,8 @@ export function isolationVerdict(summary, meta) {
   return (
     `isolation (target: p99 during the import ≤ 2 × idle p99${sizes}): SMS e2e p99 idle ${fmt(idle.e2eP99)} ms, ` +
     `during the import ${fmt(busy.e2eP99)} ms, ratio ${fmtRatio(busy.p99Ratio)}: ${met}; ` +
-    `import ${fmt(busy.importPerSec)} call logs/s, ${fmt(busy.importMissing)} not stored; ${fmt(lost)} SMS lost`
+    `import ${fmt(busy.importPerSec)} call logs/s, ${fmt(busy.importMissing)} not stored; ${fmt(lost)} SMS lost; ` +
+    `the import covered ${typeof busy.smsOverlap === 'number' ? `${Math.round(busy.smsOverlap * 100)} %` : '–'} of the SMS sending time`
   );
 }
 

@@ -7,6 +7,8 @@ export const SCENARIO_TITLES = {
   1000: '1,000 msg/s offered',
   'api-alone': 'api alone: webhooks accepted into the paused queue, as fast as possible',
   'worker-alone': 'worker alone: draining the queue the api filled',
+  'isolation-idle': 'isolation, phase 1: SMS at a fixed rate, nothing else running',
+  'isolation-import': 'isolation, phase 2: the same SMS load while call logs are imported',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -37,6 +39,17 @@ export const FIGURES = [
   ['duplicates', 'duplicated events (sum of rounds)', (r) => r.duplicates, 'sum'],
 ];
 
+// The isolation scenario's own figures, on its rows only.
+export const ISOLATION_FIGURES = [
+  ['p99Ratio', 'e2e p99 during the import / idle p99 (same run)', (r) => r.p99Ratio],
+  ['importPerSec', 'call logs imported/s (first post → last stored)', (r) => r.importPerSec],
+  ['importPostedPerSec', 'call logs accepted/s over HTTP', (r) => r.importPostedPerSec],
+  ['importStored', 'call logs stored', (r) => r.importStored],
+  ['importMissing', 'call logs not stored (sum of rounds)', (r) => r.importMissing, 'sum'],
+  ['smsOverlap', 'share of the SMS sending time the import covered', (r) => r.smsOverlap],
+];
+const figuresFor = (scenario) => (scenario.startsWith('isolation') ? [...FIGURES, ...ISOLATION_FIGURES] : FIGURES);
+
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return null;
@@ -54,7 +67,7 @@ export function summarise(runs) {
       const rs = runs.filter((r) => r.scenario === scn && r.side === side && !r.error);
       entry.runs[side] = rs.length;
       if (!rs.length) continue;
-      for (const [key, , f, how] of FIGURES) {
+      for (const [key, , f, how] of figuresFor(scn)) {
         const vals = rs.map(f);
         const known = vals.filter((v) => typeof v === 'number');
         entry[side][key] = how === 'sum' ? (known.length ? known.reduce((x, y) => x + y, 0) : null) : median(vals);
@@ -62,7 +75,7 @@ export function summarise(runs) {
       const t = rs.map((r) => r.e2ePerSec);
       entry.e2eRange[side] = [Math.min(...t), Math.max(...t)];
     }
-    for (const [key] of FIGURES) {
+    for (const [key] of figuresFor(scn)) {
       const h = entry.hub[key],
         f = entry.floor[key];
       entry.ratio[key] = typeof h === 'number' && typeof f === 'number' && f !== 0 ? Math.round((h / f) * 100) / 100 : null;
@@ -82,12 +95,9 @@ const fmt = (v) => {
 const fmtRatio = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
 
 function rowsFor(entry) {
-  return FIGURES.filter(([key]) => entry.hub[key] != null || entry.floor[key] != null).map(([key, label]) => [
-    label,
-    fmt(entry.hub[key]),
-    fmt(entry.floor[key]),
-    fmtRatio(entry.ratio[key]),
-  ]);
+  return figuresFor(entry.scenario)
+    .filter(([key]) => entry.hub[key] != null || entry.floor[key] != null)
+    .map(([key, label]) => [label, fmt(entry.hub[key]), fmt(entry.floor[key]), fmtRatio(entry.ratio[key])]);
 }
 
 function textTable(header, rows) {
@@ -96,14 +106,35 @@ function textTable(header, rows) {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function consoleReport(summary) {
+export function consoleReport(summary, meta) {
   const parts = [];
   for (const entry of summary) {
     const scn = entry.scenario;
     parts.push(`\n== ${SCENARIO_TITLES[scn] ?? scn}  (runs: hub ${entry.runs.hub ?? 0}, floor ${entry.runs.floor ?? 0}; medians)`);
     parts.push(textTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
   }
+  const verdict = isolationVerdict(summary, meta);
+  if (verdict) parts.push(`\n== ${verdict}`);
   return parts.join('\n');
+}
+
+/** The isolation scenario's answer in one sentence (issue 14: the p99 ratio must be ≤ 2), or null. */
+export function isolationVerdict(summary, meta) {
+  const idle = summary.find((e) => e.scenario === 'isolation-idle')?.hub;
+  const busy = summary.find((e) => e.scenario === 'isolation-import')?.hub;
+  if (!idle || !busy || busy.p99Ratio === undefined) return null;
+  const met = typeof busy.p99Ratio === 'number' ? (busy.p99Ratio <= 2 ? 'met' : 'NOT met') : 'unknown';
+  const lost = [idle.lost, busy.lost].every((x) => typeof x === 'number') ? idle.lost + busy.lost : null;
+  const i = meta?.isolation;
+  const sizes = i
+    ? `, SMS at ${fmt(i.rate)} msg/s, ${fmt(i.importCount)} call logs in batches of ${fmt(i.importBatch)}, ${i.importConcurrency} in flight`
+    : '';
+  return (
+    `isolation (target: p99 during the import ≤ 2 × idle p99${sizes}): SMS e2e p99 idle ${fmt(idle.e2eP99)} ms, ` +
+    `during the import ${fmt(busy.e2eP99)} ms, ratio ${fmtRatio(busy.p99Ratio)}: ${met}; ` +
+    `import ${fmt(busy.importPerSec)} call logs/s, ${fmt(busy.importMissing)} not stored; ${fmt(lost)} SMS lost; ` +
+    `the import covered ${typeof busy.smsOverlap === 'number' ? `${Math.round(busy.smsOverlap * 100)} %` : '–'} of the SMS sending time`
+  );
 }
 
 function mdTable(header, rows) {
@@ -154,6 +185,8 @@ export function markdownReport(summary, meta) {
       compact,
     ),
   );
+  const verdict = isolationVerdict(summary, meta);
+  if (verdict) lines.push('', `${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
   for (const entry of summary) {
     const scn = entry.scenario;
     lines.push('');
@@ -164,5 +197,21 @@ export function markdownReport(summary, meta) {
     lines.push('</details>');
   }
   lines.push('');
+  return lines.join('\n');
+}
+
+export function traceReport(runs) {
+  const lines = ['\n== per-message round trips and requests (counting proxy; warm-up included, idle polling included)'];
+  for (const r of runs.filter((x) => x.trace)) {
+    lines.push(`-- ${r.id} (${r.messages}+${r.warmup} messages)`);
+    for (const [name, t] of Object.entries(r.trace)) {
+      const reqs = Object.entries(t.requestsPerMsg)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      lines.push(
+        `   ${name.padEnd(15)} round trips/msg ${String(t.roundTripsPerMsg).padStart(6)}   kB/msg up ${t.kBytesPerMsg.up} down ${t.kBytesPerMsg.down}   ${reqs}`,
+      );
+    }
+  }
   return lines.join('\n');
 }

@@ -1,0 +1,137 @@
+// The bench's command line: --help text, parsing, and validation into one options object.
+import { parseArgs } from 'node:util';
+
+const HELP = `usage: npm run bench -- [options]
+
+Runs the shared load generator against the hub (dist/: build first, or --commit) and against the floor
+(../shared/bench/floor), alternating hub and floor within each round, and prints hub, floor and
+hub/floor for every figure (medians over rounds).
+
+  --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
+  --customers N           distinct customers (default 2000)
+  --rounds N              rounds; each runs every scenario on both sides (default 3)
+  --scenarios LIST        any of max,100,300,1000,split,isolation (default max,100,300,1000); split
+                          measures each process kind alone: the api fills the paused ingest queue as
+                          fast as it can (no worker consuming), then the worker(s) drain it (no agent
+                          connected), giving the ceiling of one api and of one worker; isolation (hub
+                          only) measures SMS at --isolation-rate idle, then again while a bulk import
+                          of --import-count call logs is posted, and reports the p99 ratio
+  --rate-seconds S        length of the fixed-rate runs (default 30)
+  --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100,
+                          5000 call logs to import
+  --hub-apis N            api processes (default 1); >1 puts a round-robin TCP balancer in front
+  --hub-workers N         worker processes (default 1); the floor runs the same topology
+  --worker-concurrency N  jobs in flight per worker process, both sides (default 16)
+  --http-concurrency N    load generator HTTP connections (default 64)
+  --warmup N              unmeasured warm-up messages per run (default 500)
+  --sides LIST            hub,floor (default both)
+  --isolation-rate R      isolation: the SMS rate offered in both phases, msg/s (default 300)
+  --import-count N        isolation: call logs imported during the second phase (default 100000)
+  --import-batch N        isolation: call logs per POST /api/call-logs, 1–1000 (default 1000)
+  --import-concurrency N  isolation: import requests in flight (default 4)
+  --commit REV            bench this commit instead of ./dist: exported with git archive into
+                          bench/.work/hub-<sha>/ and built there (others' working tree and dist/
+                          are left alone)
+  --write-md              append the dated table to BENCHMARKS.md
+  --profile               also write V8 CPU profiles of every api/worker process (node --cpu-prof)
+                          to bench/.work/prof/<run>/; summarise with node bench/profile-summary.mjs
+  --trace                 route each process's PostgreSQL and Redis connections through a counting
+                          proxy and report round trips and requests per message (slows the run:
+                          its throughput and CPU figures are not comparable with untraced runs)
+  --label TEXT            free text stored in the result file
+  --help
+
+Uses the PostgreSQL databases omnihub_bench (hub) and omnihub_bench_floor (floor), dropped and
+created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every run (FLUSHDB only).
+Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
+BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
+
+/** Parses `argv`; prints the help and exits on --help, exits 2 on a bad value. */
+export function readOptions(argv) {
+  const { values: a } = parseArgs({
+    args: argv,
+    options: {
+      messages: { type: 'string' },
+      customers: { type: 'string' },
+      rounds: { type: 'string' },
+      scenarios: { type: 'string', default: 'max,100,300,1000' },
+      'rate-seconds': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'hub-apis': { type: 'string', default: '1' },
+      'hub-workers': { type: 'string', default: '1' },
+      'worker-concurrency': { type: 'string', default: '16' },
+      'http-concurrency': { type: 'string', default: '64' },
+      warmup: { type: 'string' },
+      sides: { type: 'string', default: 'hub,floor' },
+      'isolation-rate': { type: 'string', default: '300' },
+      'import-count': { type: 'string' },
+      'import-batch': { type: 'string', default: '1000' },
+      'import-concurrency': { type: 'string', default: '4' },
+      commit: { type: 'string' },
+      'write-md': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      trace: { type: 'boolean', default: false },
+      label: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (a.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+
+  const quick = a.quick;
+  const opt = {
+    messages: int('messages', a.messages ?? (quick ? 1000 : 20000), 1),
+    customers: int('customers', a.customers ?? (quick ? 200 : 2000), 1),
+    rounds: int('rounds', a.rounds ?? (quick ? 1 : 3), 1),
+    rateSeconds: int('rate-seconds', a['rate-seconds'] ?? (quick ? 5 : 30), 1),
+    warmup: int('warmup', a.warmup ?? (quick ? 100 : 500), 0),
+    apis: int('hub-apis', a['hub-apis'], 1),
+    workers: int('hub-workers', a['hub-workers'], 1),
+    workerConcurrency: int('worker-concurrency', a['worker-concurrency'], 1),
+    httpConcurrency: int('http-concurrency', a['http-concurrency'], 1),
+    scenarios: list(a.scenarios),
+    sides: list(a.sides),
+    isolation: {
+      rate: int('isolation-rate', a['isolation-rate'], 1),
+      importCount: int('import-count', a['import-count'] ?? (quick ? 5000 : 100000), 1),
+      importBatch: int('import-batch', a['import-batch'], 1, 1000),
+      importConcurrency: int('import-concurrency', a['import-concurrency'], 1),
+    },
+    profile: a.profile,
+    trace: a.trace,
+  };
+  for (const s of opt.scenarios) {
+    if (s !== 'max' && s !== 'split' && s !== 'isolation' && !(Number(s) > 0)) {
+      console.error(`--scenarios: "${s}" is neither max, split, isolation nor a rate`);
+      process.exit(2);
+    }
+  }
+  for (const s of opt.sides) {
+    if (s !== 'hub' && s !== 'floor') {
+      console.error(`--sides: "${s}" is neither hub nor floor`);
+      process.exit(2);
+    }
+  }
+  if (opt.scenarios.includes('isolation') && !opt.sides.includes('hub')) {
+    console.error('--scenarios isolation runs on the hub only (the floor has no call logs): add hub to --sides');
+    process.exit(2);
+  }
+  return { opt, commit: a.commit, writeMd: a['write-md'], label: a.label ?? null };
+}
+
+function int(name, value, min, max = Infinity) {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    console.error(`--${name} must be a whole number >= ${min}${max < Infinity ? ` and <= ${max}` : ''}, got ${value}`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const list = (text) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);

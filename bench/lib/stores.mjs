@@ -1,0 +1,173 @@
+// The PostgreSQL databases and Redis dbs each side runs on: connection URLs, the run lock, a fresh
+// start for every run, the ingest queue's pause switch, and the figures read from them after a run.
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { sleep } from './procs.mjs';
+import { log } from './log.mjs';
+
+export const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_BASE = (process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/+\d*$/, '');
+export const SIDES = {
+  // queue: the ingest queue (BullMQ name and key prefix), paused and resumed by the `split` scenario.
+  hub: { db: 'omnihub_bench', redisDb: 12, queue: { name: 'interaction-ingest', prefix: 'bull' } },
+  floor: { db: 'omnihub_bench_floor', redisDb: 13, queue: { name: 'sms-inbound', prefix: 'floor-bull' } },
+};
+
+/** The connection URL of database `db`; through a local proxy on `port` when given. */
+export const dbUrl = (db, port) => {
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${db}`;
+  if (port) {
+    u.hostname = '127.0.0.1';
+    u.port = String(port);
+  }
+  return u.toString();
+};
+export const pgHostPort = () => {
+  const u = new URL(PG_ADMIN);
+  return { host: u.hostname || '127.0.0.1', port: Number(u.port || 5432) };
+};
+export const redisHostPort = () => {
+  const u = new URL(REDIS_BASE);
+  return { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) };
+};
+
+/** The admin connection the whole run holds (and with it the run lock). */
+export async function connectAdmin() {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query('SET client_min_messages = warning');
+  return admin;
+}
+
+/**
+ * One bench at a time per PostgreSQL server: two runs would drop each other's databases and flush
+ * each other's Redis dbs. A session advisory lock, held by the admin connection until it closes.
+ */
+export async function takeBenchLock(admin) {
+  const lock = "SELECT pg_try_advisory_lock(hashtext('omnihub-bench')) AS ok";
+  const deadline = Date.now() + 30 * 60_000;
+  let told = false;
+  while (!(await admin.query(lock)).rows[0].ok) {
+    if (Date.now() > deadline) throw new Error('another bench run held the bench lock for 30 minutes; giving up');
+    if (!told) log('another bench run is using omnihub_bench and Redis dbs 12/13: waiting for it to finish');
+    told = true;
+    await sleep(5000);
+  }
+}
+
+export async function resetStores(admin, side) {
+  const { db } = SIDES[side];
+  await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${db}"`);
+  await flushRedisDb(side);
+}
+
+export async function flushRedisDb(side) {
+  const r = new Redis(`${REDIS_BASE}/${SIDES[side].redisDb}`, { lazyConnect: true });
+  await r.connect();
+  await r.flushdb();
+  r.disconnect();
+}
+
+export async function setQueuePaused(side, paused) {
+  const { name, prefix } = SIDES[side].queue;
+  const q = new Queue(name, { prefix, connection: { url: `${REDIS_BASE}/${SIDES[side].redisDb}`, maxRetriesPerRequest: 1 } });
+  try {
+    if (paused) await q.pause();
+    else await q.resume();
+  } finally {
+    await q.close();
+  }
+}
+
+/**
+ * Polls the side's interactions count (of `channel` only, when given) until `expected` or the
+ * deadline; returns the time it took and the last count.
+ */
+export async function waitForRows(side, expected, timeoutMs, channel) {
+  const c = new pg.Client({ connectionString: dbUrl(SIDES[side].db) });
+  await c.connect();
+  const query = channel
+    ? { name: 'count_channel', text: 'SELECT count(*)::int AS n FROM interactions WHERE channel = $1', values: [channel] }
+    : { name: 'count_interactions', text: 'SELECT count(*)::int AS n FROM interactions' };
+  const t0 = Date.now();
+  let n = 0;
+  try {
+    while (Date.now() - t0 < timeoutMs) {
+      n = (await c.query(query)).rows[0].n;
+      if (n >= expected) break;
+      await sleep(100);
+    }
+  } finally {
+    await c.end();
+  }
+  return { ms: Date.now() - t0, rows: n };
+}
+
+/** The side's interactions of `channel`, counted now. */
+export async function countInteractions(side, channel) {
+  const c = new pg.Client({ connectionString: dbUrl(SIDES[side].db) });
+  await c.connect();
+  try {
+    return (await c.query('SELECT count(*)::int AS n FROM interactions WHERE channel = $1', [channel])).rows[0].n;
+  } finally {
+    await c.end();
+  }
+}
+
+export async function redisFigures(side) {
+  const r = new Redis(`${REDIS_BASE}/${SIDES[side].redisDb}`, { lazyConnect: true });
+  await r.connect();
+  try {
+    const usedMemory = Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1]);
+    let dbBytes = 0,
+      keys = 0,
+      cursor = '0';
+    const byType = {};
+    do {
+      const [next, batch] = await r.scan(cursor, 'COUNT', 1000);
+      cursor = next;
+      for (const k of batch) {
+        const [bytes, type] = await Promise.all([r.memory('USAGE', k, 'SAMPLES', 0), r.type(k)]);
+        keys++;
+        dbBytes += Number(bytes ?? 0);
+        byType[type] = (byType[type] ?? 0) + Number(bytes ?? 0);
+      }
+    } while (cursor !== '0');
+    return { usedMemory, dbBytes, keys, bytesByType: byType };
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Row counts of the side's database; an `error` instead when it cannot be read. */
+export async function dbFigures(side) {
+  const c = new pg.Client({ connectionString: dbUrl(SIDES[side].db) });
+  try {
+    await c.connect();
+    const { rows } = await c.query(`SELECT
+      (SELECT count(*) FROM customers)::int AS customers,
+      (SELECT count(*) FROM interactions)::int AS interactions,
+      (SELECT count(*) FROM conversations)::int AS conversations,
+      (SELECT coalesce(sum(count), 0) FROM customer_activity_daily)::int AS "bucketCount"`);
+    return rows[0];
+  } catch (e) {
+    return { error: e.message };
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export async function pgStats(admin, side) {
+  // Per-database counters; read after the processes stopped (backends flush their stats on exit).
+  await sleep(300);
+  const { rows } = await admin.query(
+    `SELECT xact_commit::bigint AS commit, xact_rollback::bigint AS rollback, tup_inserted::bigint AS inserted,
+            tup_updated::bigint AS updated, tup_returned::bigint AS returned, tup_fetched::bigint AS fetched
+       FROM pg_stat_database WHERE datname = $1`,
+    [SIDES[side].db],
+  );
+  return rows[0] ? Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)])) : null;
+}

@@ -19,6 +19,7 @@ import { IngestProcessor } from './ingest/ingest.processor';
 import { DeliveryStatusProcessor } from './outbound/delivery-status.processor';
 import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
+import { OutboundSweeper } from './outbound/outbound-sweeper.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
 
 @Module({
@@ -58,6 +59,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     OutboundSender,
     AgentEventsPublisher,
     FailedJobsRecorder,
+    OutboundSweeper,
   ],
 })
 export class WorkerModule {}

@@ -5,7 +5,6 @@ export * from './database/sql';
 export * from './agents/agents.service';
 export * from './partners/partners.service';
 export * from './customers/customer.view';
-export * from './customers/identity';
 export * from './customers/customer-merge.service';
 export * from './customers/customers.service';
 export * from './customers/identity-resolution.service';

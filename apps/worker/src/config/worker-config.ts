@@ -11,6 +11,8 @@ export class WorkerConfig {
     /** Jobs from bulk imports processed at once, apart from live traffic's share. */
     readonly bulkConcurrency: number,
     readonly databasePoolSize: number,
+    /** How often replies stranded in `queued` are looked for, and how old they must be. */
+    readonly outboundSweepSeconds: number,
     /** Each channel plug-in's own settings (Twilio's credentials, …). */
     readonly channels: ChannelSettings,
   ) {}
@@ -26,6 +28,7 @@ export class WorkerConfig {
       concurrency,
       bulkConcurrency,
       read.positiveInt('DATABASE_POOL_SIZE', concurrency + bulkConcurrency + 2),
+      read.positiveInt('OUTBOUND_SWEEP_SECONDS', 60),
       readChannelSettings(read),
     );
     read.done();

@@ -25,6 +25,10 @@ export class OutboundSendProcessor extends ParkingWorkerHost<OutboundSendJob, { 
 
   protected async handle(job: Job<OutboundSendJob>): Promise<{ outcome: SendOutcome }> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    return { outcome: await this.sender.send(job.data.interactionId, lastAttempt) };
+    const outcome = await this.sender.send(job.data.interactionId, lastAttempt, {
+      saved: job.data.sent,
+      save: (sent) => job.updateData({ ...job.data, sent }),
+    });
+    return { outcome };
   }
 }

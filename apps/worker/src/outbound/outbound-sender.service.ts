@@ -6,9 +6,16 @@ import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
 
 export type SendOutcome = 'sent' | 'failed' | 'blocked' | 'already-handled';
 
+/** What the provider answered, kept with the job before the database write that records it. */
+export interface SendAttempt {
+  /** Set by an earlier run whose database write failed after the provider had accepted. */
+  saved?: SendResult;
+  save(sent: SendResult): Promise<void>;
+}
+
 /**
  * Sends one queued reply through its channel's plug-in and records what became of it, live for
- * agents. The plug-in checks again right before sending whether the reply may still go (a STOP
+ * agents. The plug-in checks again right before sending whether the reply may still go (an opt-out
  * that arrived after the reply was queued wins).
  */
 @Injectable()
@@ -25,13 +32,25 @@ export class OutboundSender {
   }
 
   /**
+   * Sends at most once: the attempt is recorded before the provider call and the provider's answer
+   * is saved with the job before the database write, so a retry only finishes what is missing.
    * Throws only what is worth retrying (a provider outage, the network, the database), and only
    * before the last attempt; on the last one the reply is marked failed instead.
    */
-  async send(interactionId: string, lastAttempt: boolean): Promise<SendOutcome> {
+  async send(interactionId: string, lastAttempt: boolean, attempt: SendAttempt): Promise<SendOutcome> {
     const pending = await this.delivery.pending(interactionId);
     // Redelivered job: the reply was sent (or settled) by an earlier run.
     if (!pending || pending.deliveryStatus !== 'queued' || pending.providerId) return 'already-handled';
+    if (attempt.saved) return this.recordSent(interactionId, attempt.saved);
+    if (pending.sendStartedAt) {
+      // An earlier run died while handing the reply over: it may have gone out. Sending it again
+      // could text the customer twice, so an agent decides.
+      return this.settle(interactionId, {
+        deliveryStatus: 'failed',
+        error: 'sending was interrupted; the provider may have sent it, so it was not sent again. Check before resending',
+        errorCode: null,
+      });
+    }
     const replies = this.channels.find(pending.channel)?.replies;
     if (!replies || !pending.target) {
       return this.settle(interactionId, {
@@ -42,21 +61,27 @@ export class OutboundSender {
     }
     const blocked = await replies.blockedReason?.(this.sql, pending.target);
     if (blocked) return this.settle(interactionId, { deliveryStatus: 'blocked', error: blocked, errorCode: null });
+    if (!(await this.delivery.startSending(interactionId))) return 'already-handled';
     let sent: SendResult;
     try {
       sent = await replies.send({ interactionId, text: pending.text, target: pending.target });
     } catch (error) {
+      await this.delivery.abandonSending(interactionId);
       const { retryable, failure } = failureOf(error);
       if (retryable && !lastAttempt) throw error;
       return this.settle(interactionId, failure);
     }
-    await this.publish(
-      await this.delivery.recordSent(interactionId, {
-        providerId: sent.providerId,
-        deliveryStatus: sent.status,
-        metadata: sent.metadata ?? {},
-      }),
-    );
+    await attempt.save(sent);
+    return this.recordSent(interactionId, sent);
+  }
+
+  private async recordSent(interactionId: string, sent: SendResult): Promise<SendOutcome> {
+    const interaction = await this.delivery.recordSent(interactionId, {
+      providerId: sent.providerId,
+      deliveryStatus: sent.status,
+      metadata: sent.metadata ?? {},
+    });
+    await this.publish(interaction);
     return 'sent';
   }
 

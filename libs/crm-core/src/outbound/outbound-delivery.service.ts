@@ -14,6 +14,8 @@ export interface PendingOutbound {
   deliveryStatus: DeliveryStatus | null;
   /** Set once the provider accepted the message: a retried job must not send it twice. */
   providerId: string | null;
+  /** Set just before the provider call, cleared by its outcome: a crash leaves it behind. */
+  sendStartedAt: string | null;
 }
 
 export interface SentOutbound {
@@ -47,7 +49,7 @@ export class OutboundDeliveryService {
       id: string;
       channel: Channel;
       text: string;
-      metadata: Partial<ReplyTarget> & { providerId?: string };
+      metadata: Partial<ReplyTarget> & { providerId?: string; sendStartedAt?: string };
       delivery_status: DeliveryStatus | null;
     }>(
       this.db,
@@ -55,7 +57,7 @@ export class OutboundDeliveryService {
       [id],
     );
     if (!row) return null;
-    const { to, subject, inReplyTo, references, room, providerId } = row.metadata;
+    const { to, subject, inReplyTo, references, room, providerId, sendStartedAt } = row.metadata;
     return {
       id: row.id,
       channel: row.channel,
@@ -63,7 +65,45 @@ export class OutboundDeliveryService {
       target: to ? { to, subject, inReplyTo, references, room } : null,
       deliveryStatus: row.delivery_status,
       providerId: providerId ?? null,
+      sendStartedAt: sendStartedAt ?? null,
     };
+  }
+
+  /**
+   * Recorded before the provider call, so a run that dies during it leaves a trace: the next run
+   * must not send again. False when another run already started (or settled) this send.
+   */
+  async startSending(id: string): Promise<boolean> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE interactions SET metadata = metadata || jsonb_build_object('sendStartedAt', now())
+       WHERE id = $1 AND delivery_status = 'queued' AND NOT metadata ? 'providerId' AND NOT metadata ? 'sendStartedAt'
+       RETURNING id`,
+      [id],
+    );
+    return rows.length === 1;
+  }
+
+  /** The provider refused or could not be reached: the message surely did not go out. */
+  async abandonSending(id: string): Promise<void> {
+    await queryRows(this.db, `UPDATE interactions SET metadata = metadata - 'sendStartedAt' WHERE id = $1 RETURNING id`, [id]);
+  }
+
+  /**
+   * Replies still `queued` and never handed to a provider a while after they were stored: the
+   * api died between storing one and queueing it. Oldest first, a batch at a time.
+   */
+  async stranded(olderThanSeconds: number, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `SELECT id FROM interactions
+       WHERE delivery_status = 'queued' AND direction = 'outbound' AND kind = 'message'
+         AND NOT metadata ? 'providerId' AND NOT metadata ? 'sendStartedAt'
+         AND occurred_at < now() - make_interval(secs => $1)
+       ORDER BY occurred_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** The provider accepted the message: from now on its id names it (status callbacks use it). */
@@ -72,7 +112,7 @@ export class OutboundDeliveryService {
       this.db,
       `UPDATE interactions SET external_id = $2,
          delivery_status = CASE WHEN ${deliveryRankSql('$3::text')} > ${deliveryRankSql('delivery_status')} THEN $3 ELSE delivery_status END,
-         metadata = metadata || $4::jsonb || jsonb_build_object('providerId', $2::text)
+         metadata = (metadata || $4::jsonb || jsonb_build_object('providerId', $2::text)) - 'sendStartedAt'
        WHERE id = $1 RETURNING ${INTERACTION_COLUMNS}`,
       [id, sent.providerId, sent.deliveryStatus, sent.metadata],
     );
@@ -84,7 +124,7 @@ export class OutboundDeliveryService {
     const [row] = await queryRows<InteractionRow>(
       this.db,
       `UPDATE interactions SET delivery_status = $2,
-         metadata = metadata || jsonb_strip_nulls(jsonb_build_object('error', $3::text, 'errorCode', $4::integer))
+         metadata = (metadata || jsonb_strip_nulls(jsonb_build_object('error', $3::text, 'errorCode', $4::integer))) - 'sendStartedAt'
        WHERE id = $1 AND delivery_status = 'queued' RETURNING ${INTERACTION_COLUMNS}`,
       [id, failure.deliveryStatus, failure.error, failure.errorCode],
     );

@@ -40,7 +40,7 @@ export interface PostedMessage {
 /**
  * An agent's message in a conversation, written in one transaction: the interaction, the
  * conversation's inbox summary and the day's activity. A reply is stored `queued` with where it
- * goes (its channel decides: the plug-in may refuse, as SMS does for an opted-out number, before
+ * goes (its channel decides: the plug-in may refuse, for example when the recipient opted out, before
  * anything is stored); sending it is the worker's job.
  */
 export class OutboundMessagesService {

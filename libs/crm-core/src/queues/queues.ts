@@ -1,4 +1,4 @@
-import { interactionIdOf, type DeliveryReport, type InboundInteraction } from '@omnihub/channels';
+import { interactionIdOf, type DeliveryReport, type InboundInteraction, type SendResult } from '@omnihub/channels';
 import { CAPPED_BACKOFF, HOUR_OF_ATTEMPTS } from './failed-jobs';
 
 /**
@@ -49,6 +49,8 @@ export const OUTBOUND_SEND_JOB = 'send';
 /** The reply is already stored (`queued`); the job only names it. */
 export interface OutboundSendJob {
   interactionId: string;
+  /** The provider's answer, saved before the database write that records it (sent at most once). */
+  sent?: SendResult;
 }
 
 /** The job id is the interaction's: queueing the same reply twice sends it once. */

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CrmCoreModule, HealthModule, RedisModule } from '@omnihub/crm-core';
+import { CrmCoreModule, HealthModule, ObservabilityModule, RedisModule } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
@@ -21,7 +21,11 @@ import { StartupService } from './startup.service';
     LoggerModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => loggerParams(config.shared.logLevel) }),
     CrmCoreModule.forRootAsync({
       inject: [ApiConfig],
-      useFactory: (config: ApiConfig) => ({ url: config.shared.databaseUrl, poolSize: config.databasePoolSize }),
+      useFactory: (config: ApiConfig) => ({
+        url: config.shared.databaseUrl,
+        poolSize: config.databasePoolSize,
+        timeouts: config.shared.databaseTimeouts,
+      }),
     }),
     RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),
     BullModule.forRootAsync({
@@ -32,6 +36,7 @@ import { StartupService } from './startup.service';
       }),
     }),
     HealthModule,
+    ObservabilityModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.metricsToken }),
     AuthModule,
     RealtimeModule,
     AgentsModule,

@@ -1,6 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CrmCoreModule, DELIVERY_STATUS_QUEUE, HealthModule, INGEST_QUEUE, OUTBOUND_SEND_QUEUE, RedisModule } from '@omnihub/crm-core';
+import {
+  CrmCoreModule,
+  DELIVERY_STATUS_QUEUE,
+  HealthModule,
+  ObservabilityModule,
+  INGEST_QUEUE,
+  OUTBOUND_SEND_QUEUE,
+  RedisModule,
+} from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module';
 import { WorkerConfig } from './config/worker-config';
@@ -20,7 +28,11 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     }),
     CrmCoreModule.forRootAsync({
       inject: [WorkerConfig],
-      useFactory: (config: WorkerConfig) => ({ url: config.shared.databaseUrl, poolSize: config.databasePoolSize }),
+      useFactory: (config: WorkerConfig) => ({
+        url: config.shared.databaseUrl,
+        poolSize: config.databasePoolSize,
+        timeouts: config.shared.databaseTimeouts,
+      }),
     }),
     RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),
     BullModule.forRootAsync({
@@ -30,6 +42,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     }),
     BullModule.registerQueue({ name: INGEST_QUEUE }, { name: OUTBOUND_SEND_QUEUE }, { name: DELIVERY_STATUS_QUEUE }),
     HealthModule,
+    ObservabilityModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.metricsToken }),
   ],
   providers: [IngestProcessor, OutboundSendProcessor, DeliveryStatusProcessor, OutboundSender, smsAdapterProvider, AgentEventsPublisher],
 })

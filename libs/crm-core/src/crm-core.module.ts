@@ -1,10 +1,11 @@
-import { Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgentsService } from './agents/agents.service';
 import { ConversationsService } from './conversations/conversations.service';
 import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
 import { openDataSource, type DatabaseSettings } from './database/data-source';
+import { DependencyOutage } from './observability/dependency-outage';
 import { InteractionIngestService } from './interactions/interaction-ingest.service';
 import { SmsOptOutsService } from './opt-outs/sms-opt-outs.service';
 import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
@@ -38,7 +39,8 @@ export class CrmCoreModule implements OnApplicationShutdown {
   static forRootAsync({ useFactory, inject }: CrmCoreOptions): DynamicModule {
     const dataSource: Provider = {
       provide: DataSource,
-      useFactory: (...deps: never[]) => openDataSource(useFactory(...deps)),
+      // One outage log for the pool: one line when PostgreSQL goes away, one when it is back.
+      useFactory: (...deps: never[]) => openDataSource(useFactory(...deps), new DependencyOutage('postgres', new Logger('Postgres'))),
       inject,
     };
     const services: Provider[] = SERVICES.map((service) => ({

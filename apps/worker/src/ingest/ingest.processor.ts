@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
-import { INGEST_QUEUE, InteractionIngestService, type IngestJob } from '@omnihub/crm-core';
+import { HubMetrics, INGEST_QUEUE, InteractionIngestService, type IngestJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
@@ -14,6 +14,7 @@ export class IngestProcessor extends WorkerHost implements OnModuleInit {
     private readonly ingestion: InteractionIngestService,
     private readonly events: AgentEventsPublisher,
     private readonly config: WorkerConfig,
+    private readonly metrics: HubMetrics,
   ) {
     super();
   }
@@ -24,6 +25,7 @@ export class IngestProcessor extends WorkerHost implements OnModuleInit {
 
   async process(job: Job<IngestJob>): Promise<{ interactionId: string } | { duplicate: true }> {
     const outcome = await this.ingestion.ingest(job.data);
+    this.metrics.observeIngestLag(job.timestamp);
     if (outcome.status === 'duplicate') {
       this.logger.debug(`job ${job.id}: already stored`);
       return { duplicate: true };

@@ -16,6 +16,8 @@ export interface HubOptions {
    * Each e2e file takes its own number (listed in README.md, "Tests").
    */
   redisDb: number;
+  /** A Redis server of the test's own (a `PrivateRedis`) instead of `TEST_REDIS_URL`'s. */
+  redisServer?: string;
   apis?: number;
   worker?: boolean;
   env?: Record<string, string>;
@@ -40,7 +42,7 @@ export class Hub {
 
   static async start(options: HubOptions): Promise<Hub> {
     const databaseUrl = await recreateDatabase(`omnihub_test_${options.name.replace(/\W/g, '_')}`);
-    const redisUrl = `${REDIS_ROOT}/${options.redisDb}`;
+    const redisUrl = `${options.redisServer ?? REDIS_ROOT}/${options.redisDb}`;
     await flushRedis(redisUrl);
     const env = {
       DATABASE_URL: databaseUrl,

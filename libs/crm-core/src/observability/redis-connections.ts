@@ -6,6 +6,8 @@ import type { DependencyOutage } from './dependency-outage';
 /** An ioredis client of ours: its errors are the outage's, never ioredis' "Unhandled error event". */
 export function watchRedisClient(client: Redis, outage: DependencyOutage): Redis {
   client.on('error', (error: unknown) => outage.failed(client, error));
+  // A lost connection that comes back at the first retry raises no error; it is an outage all the same.
+  client.on('reconnecting', () => outage.failed(client, CONNECTION_LOST));
   client.on('ready', () => outage.connected(client));
   client.on('end', () => outage.closed(client));
   return client;
@@ -24,11 +26,15 @@ export interface BullMqInstance extends EventEmitter {
 export function watchBullMq(instance: BullMqInstance, outage: DependencyOutage, logger: Logger): void {
   const backend = instance.getBackend();
   backend.on('ready', () => outage.connected(backend));
+  // BullMQ's name for "a connection closed while the queue or worker was not closing".
+  instance.on('ioredis:close', () => outage.failed(backend, CONNECTION_LOST));
   instance.on('error', (error: unknown) => {
     if (isConnectionError(error)) outage.failed(backend, error);
     else logger.error({ queue: instance.name, err: error, msg: `BullMQ error on ${instance.name}` });
   });
 }
+
+const CONNECTION_LOST = new Error('connection lost, reconnecting');
 
 /** Socket-level failures and ioredis' own "the connection is gone" errors. */
 const CONNECTION_ERROR_CODES = new Set([

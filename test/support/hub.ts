@@ -18,6 +18,8 @@ export interface HubOptions {
    * server of its own for the file (test/support/redis-server.ts), stopped with the hub.
    */
   redisDb: number | 'private';
+  /** A Redis server of the test's own (a `PrivateRedis`) instead of `TEST_REDIS_URL`'s. */
+  redisServer?: string;
   apis?: number;
   worker?: boolean;
   env?: Record<string, string>;
@@ -44,7 +46,7 @@ export class Hub {
   static async start(options: HubOptions): Promise<Hub> {
     const databaseUrl = await recreateDatabase(`omnihub_test_${options.name.replace(/\W/g, '_')}`);
     const privateRedis = options.redisDb === 'private' ? await RedisServer.start() : undefined;
-    const redisUrl = privateRedis ? privateRedis.url : `${REDIS_ROOT}/${options.redisDb}`;
+    const redisUrl = privateRedis ? privateRedis.url : `${options.redisServer ?? REDIS_ROOT}/${options.redisDb}`;
     await flushRedis(redisUrl);
     const env = {
       DATABASE_URL: databaseUrl,

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CrmCoreModule, HealthModule, RedisModule } from '@omnihub/crm-core';
+import { CrmCoreModule, HealthModule, ObservabilityModule, RedisModule } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
@@ -23,7 +23,7 @@ import { StartupService } from './startup.service';
     CrmCoreModule.forRootAsync({
       inject: [ApiConfig],
       useFactory: (config: ApiConfig) => ({
-        database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize },
+        database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
       }),
     }),
@@ -36,6 +36,7 @@ import { StartupService } from './startup.service';
       }),
     }),
     HealthModule,
+    ObservabilityModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.metricsToken }),
     AuthModule,
     RealtimeModule,
     AgentsModule,

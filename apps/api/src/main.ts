@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { recordHttpMetrics } from '@omnihub/crm-core';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { ApiConfig } from './config/api-config';
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
+  recordHttpMetrics(app);
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config.shared.redisUrl));
   app.enableShutdownHooks();
   mountOpenApi(app);

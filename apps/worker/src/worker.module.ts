@@ -6,6 +6,7 @@ import {
   FAILED_JOBS_QUEUE,
   HealthModule,
   INGEST_BULK_QUEUE,
+  ObservabilityModule,
   INGEST_QUEUE,
   OUTBOUND_SEND_QUEUE,
   RedisModule,
@@ -32,7 +33,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     CrmCoreModule.forRootAsync({
       inject: [WorkerConfig],
       useFactory: (config: WorkerConfig) => ({
-        database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize },
+        database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
       }),
     }),
@@ -50,6 +51,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
       { name: FAILED_JOBS_QUEUE },
     ),
     HealthModule,
+    ObservabilityModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.metricsToken }),
   ],
   providers: [
     IngestProcessor,

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { ChannelRegistry, type ChannelSettings } from '@omnihub/channels';
 import { DataSource } from 'typeorm';
 import { AgentsService } from './agents/agents.service';
@@ -6,6 +6,7 @@ import { ConversationsService } from './conversations/conversations.service';
 import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
 import { openDataSource, type DatabaseSettings } from './database/data-source';
+import { DependencyOutage } from './observability/dependency-outage';
 import { InteractionIngestService } from './interactions/interaction-ingest.service';
 import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
 import { OutboundMessagesService } from './outbound/outbound-messages.service';
@@ -46,7 +47,13 @@ export class CrmCoreModule implements OnApplicationShutdown {
   static forRootAsync({ useFactory, inject }: CrmCoreOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: SETTINGS, useFactory, inject },
-      { provide: DataSource, useFactory: (settings: CrmCoreSettings) => openDataSource(settings.database), inject: [SETTINGS] },
+      {
+        provide: DataSource,
+        // One outage log for the pool: one line when PostgreSQL goes away, one when it is back.
+        useFactory: (settings: CrmCoreSettings) =>
+          openDataSource(settings.database, new DependencyOutage('postgres', new Logger('Postgres'))),
+        inject: [SETTINGS],
+      },
       { provide: ChannelRegistry, useFactory: (settings: CrmCoreSettings) => new ChannelRegistry(settings.channels), inject: [SETTINGS] },
       ...DATA_SERVICES.map((service) => ({ provide: service, useFactory: (db: DataSource) => new service(db), inject: [DataSource] })),
       ...CHANNEL_SERVICES.map((service) => ({

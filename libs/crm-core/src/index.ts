@@ -27,3 +27,8 @@ export * from './redis/redis.module';
 export * from './health/health.module';
 export * from './http/public.decorator';
 export * from './queues/failed-jobs';
+export * from './observability/dependency-outage';
+export * from './observability/hub-metrics';
+export * from './observability/http-metrics';
+export * from './observability/observability.module';
+export * from './observability/redis-connections';

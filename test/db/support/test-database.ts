@@ -6,7 +6,11 @@ import { recreateDatabase } from '../../support/databases';
 
 /** A fresh, migrated database of this test file's own, for crm-core services against PostgreSQL. */
 export async function openTestDatabase(name: string): Promise<DataSource> {
-  const db = await openDataSource({ url: await recreateDatabase(`omnihub_test_db_${name}`), poolSize: 10 });
+  const db = await openDataSource({
+    url: await recreateDatabase(`omnihub_test_db_${name}`),
+    poolSize: 10,
+    timeouts: { connectMs: 5000, statementMs: 30_000, idleInTransactionMs: 60_000 },
+  });
   await migrate(db);
   return db;
 }

@@ -8,8 +8,10 @@ describe('ApiConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.shared).toEqual({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/omnihub',
+      databaseTimeouts: { connectMs: 5000, statementMs: 30_000, idleInTransactionMs: 60_000 },
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
+      metricsToken: undefined,
     });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);
@@ -29,6 +31,21 @@ describe('ApiConfig', () => {
     const refusal = () => ApiConfig.fromEnvironment({ DATABASE_URL: 'mysql://u:hunter2@db/x' });
     expect(refusal).toThrow('DATABASE_URL must be a postgres: or postgresql: URL, got "mysql://u:***@db/x"');
     expect(refusal).not.toThrow(/hunter2/);
+  });
+
+  it('reads the database timeouts, 0 meaning no limit, and refuses anything but whole milliseconds', () => {
+    const config = ApiConfig.fromEnvironment({
+      ...valid,
+      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '15000',
+      METRICS_TOKEN: 'scrape-token',
+    });
+    expect(config.shared.databaseTimeouts).toEqual({ connectMs: 2000, statementMs: 0, idleInTransactionMs: 15_000 });
+    expect(config.shared.metricsToken).toBe('scrape-token');
+    expect(() => ApiConfig.fromEnvironment({ ...valid, DATABASE_CONNECT_TIMEOUT_MS: '5s', DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(
+      /DATABASE_CONNECT_TIMEOUT_MS must be a whole number of milliseconds \(0 for no limit\), got "5s"[\s\S]*DATABASE_STATEMENT_TIMEOUT_MS must be/,
+    );
   });
 
   it('trims a trailing slash from the public base URL Twilio signs', () => {

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
-import { INGEST_QUEUE, InteractionIngestService, WORKER_SETTINGS, type IngestJob } from '@omnihub/crm-core';
+import { HubMetrics, INGEST_QUEUE, InteractionIngestService, WORKER_SETTINGS, type IngestJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
 import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
@@ -18,6 +18,7 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
     private readonly ingestion: InteractionIngestService,
     private readonly events: AgentEventsPublisher,
     protected readonly config: WorkerConfig,
+    private readonly metrics: HubMetrics,
     failedJobs: FailedJobsRecorder,
   ) {
     super(failedJobs);
@@ -29,6 +30,7 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
 
   protected async handle(job: Job<IngestJob>): Promise<IngestResult> {
     const outcome = await this.ingestion.ingest(job.data);
+    this.metrics.observeIngestLag(job.timestamp);
     if (outcome.status === 'duplicate') {
       // A retry (or a job taken over from a dead worker) may find its own earlier run's write,
       // made before that run could publish: publish again. Agents' clients key events by id.

@@ -53,6 +53,18 @@ export class EnvironmentReader {
     return value;
   }
 
+  /** A duration in milliseconds; `0` is allowed and means "no limit". */
+  milliseconds(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) {
+      this.problems.push(`${name} must be a whole number of milliseconds (0 for no limit), got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const raw = this.optional(name)?.toLowerCase();
     if (raw === undefined) return fallback;
@@ -97,17 +109,36 @@ export function redactUrl(value: string): string {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * Limits on every PostgreSQL connection, so an unreachable or stuck database fails a request or a
+ * job within seconds (and the job is retried) instead of holding it, and its connection, for good.
+ */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+
 /** The variables both processes read. */
 export interface SharedConfig {
   databaseUrl: string;
+  databaseTimeouts: DatabaseTimeouts;
   redisUrl: string;
   logLevel: LogLevel;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. Secret. */
+  metricsToken?: string;
 }
 
 export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
   return {
     databaseUrl: reader.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omnihub', ['postgres:', 'postgresql:'])!,
+    databaseTimeouts: {
+      connectMs: reader.milliseconds('DATABASE_CONNECT_TIMEOUT_MS', 5000),
+      statementMs: reader.milliseconds('DATABASE_STATEMENT_TIMEOUT_MS', 30_000),
+      idleInTransactionMs: reader.milliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+    },
     redisUrl: reader.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     logLevel: reader.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    metricsToken: reader.optional('METRICS_TOKEN'),
   };
 }

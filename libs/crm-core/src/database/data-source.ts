@@ -1,4 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseTimeouts } from '../config/environment';
+import type { DependencyOutage } from '../observability/dependency-outage';
+import { observedClient } from '../observability/postgres-connections';
 import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema';
 import { SmsOptOuts1795392000000 } from './migrations/1795392000000-sms-opt-outs';
 import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-function';
@@ -16,9 +19,11 @@ export interface DatabaseSettings {
   url: string;
   /** Connections in this process's pool. */
   poolSize: number;
+  timeouts: DatabaseTimeouts;
 }
 
-export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSourceOptions {
+/** `outage`: where the pool reports losing and regaining PostgreSQL (the apps' one log line each). */
+export function dataSourceOptions({ url, poolSize, timeouts }: DatabaseSettings, outage?: DependencyOutage): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -27,12 +32,25 @@ export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSour
     // Schema changes only ever go through reviewed migrations.
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, idleTimeoutMillis: 0 },
+    extra: {
+      max: poolSize,
+      idleTimeoutMillis: 0,
+      // An unreachable server fails the request or job in seconds (the job is retried) instead of
+      // holding it; the server cancels a runaway statement and ends a transaction left open.
+      connectionTimeoutMillis: timeouts.connectMs,
+      statement_timeout: timeouts.statementMs,
+      idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      // Notices a server that vanished without closing the socket (a host gone, a network cut).
+      keepAlive: true,
+      ...(outage && { Client: observedClient(outage) }),
+    },
+    // The client reports a lost idle connection to the outage log; TypeORM's line would repeat it.
+    ...(outage && { poolErrorHandler: () => undefined }),
   };
 }
 
-export async function openDataSource(settings: DatabaseSettings): Promise<DataSource> {
-  return new DataSource(dataSourceOptions(settings)).initialize();
+export async function openDataSource(settings: DatabaseSettings, outage?: DependencyOutage): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(settings, outage)).initialize();
 }
 
 /**
@@ -43,11 +61,14 @@ export async function migrate(db: DataSource): Promise<void> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
+    // Waiting for another instance's migrations, or a long migration, is not a stuck statement.
+    await runner.query('SET statement_timeout = 0');
     await runner.query('SELECT pg_advisory_lock(7231001)');
     await db.runMigrations({ transaction: 'each' });
     await applyRepeatableSql(runner);
   } finally {
     await runner.query('SELECT pg_advisory_unlock(7231001)').catch(() => undefined);
+    await runner.query('RESET statement_timeout').catch(() => undefined);
     await runner.release();
   }
 }

@@ -8,22 +8,21 @@ export interface Sentinel<T> {
   send: () => Promise<unknown>;
   /** The sentinel's effect (stored row, live event, provider request), once it is there. */
   arrived: () => Promise<T | undefined | false> | T | undefined | false;
-  /** Queues the pipeline runs through; the sentinel counts only once none holds a pending job. */
+  /** Queues the pipeline runs through; the sentinel is sent once none holds a pending job. */
   queues?: string[];
 }
 
 /**
  * The proof that something did NOT happen: a later item sent through the same pipeline and
- * waited for. Whatever was queued before it has had its turn, so an absence asserted afterwards
- * is not a race against a fixed sleep. Workers run several jobs at once, so a job queued ahead
- * of the sentinel may still be running when the sentinel lands: the named queues must also have
- * nothing left waiting, running or due for a retry.
+ * waited for. Workers run several jobs at once, so first the named queues must have nothing left
+ * waiting, running or due for a retry; the sentinel then goes in behind everything sent before
+ * it, and once its effect is seen, an absence asserted afterwards is not a race against a fixed
+ * sleep (live events included: the sentinel's is published after every earlier job's).
  */
 export async function passSentinel<T>(redisUrl: string, sentinel: Sentinel<T>): Promise<T> {
-  await sentinel.send();
-  const arrived = await waitFor(`the sentinel ${sentinel.what}`, sentinel.arrived);
   for (const name of sentinel.queues ?? []) await queueDrained(redisUrl, name);
-  return arrived;
+  await sentinel.send();
+  return waitFor(`the sentinel ${sentinel.what}`, sentinel.arrived);
 }
 
 /** Waits until a BullMQ queue has no job waiting, running or delayed for a retry. */

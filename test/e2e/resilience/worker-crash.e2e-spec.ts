@@ -34,8 +34,8 @@ describe('worker killed with SIGKILL mid-batch', () => {
     await hub.startWorker();
     // Jobs the dead worker held come back once their locks expire (BullMQ's stalled-job check).
     await waitFor('every call log stored', async () => (await stored()) === 1000, 120_000);
-    // A later call log, and an ingest queue with nothing left to run: a job of the dead worker
-    // that ran again after the batch was complete has been counted below.
+    // The batch can be complete while jobs the dead worker had already stored are still to run
+    // again: the sentinel waits for the ingest queue to run dry, so those re-runs are counted below.
     const sentinel = callLog(5000, { externalId: 'sentinel' });
     await passSentinel(hub.redisUrl, {
       what: 'call log',

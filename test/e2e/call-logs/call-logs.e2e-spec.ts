@@ -1,5 +1,7 @@
+import { INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
 import { bearer, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
+import { passSentinel } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
 
 describe('POST /api/call-logs', () => {
@@ -16,7 +18,22 @@ describe('POST /api/call-logs', () => {
   afterAll(() => hub?.stop());
 
   const post = (body: unknown, key = apiKey) => request(hub.api.url, 'POST', '/api/call-logs', { body, headers: { 'x-api-key': key } });
-  const interactions = () => hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'phone'");
+  /** Phone interactions, sentinels left out. */
+  const interactions = () =>
+    hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'phone' AND external_id NOT LIKE 'sentinel-%'");
+  const storedOf = (externalIds: string[]) =>
+    hub.count('SELECT count(*) AS n FROM interactions WHERE external_id = ANY($1)', [externalIds]);
+  let sentinels = 0;
+  /** A valid call log posted after the request under test and stored: whatever that request queued has landed. */
+  const sentinel = () => {
+    const log = callLog(90_000 + ++sentinels, { externalId: `sentinel-${sentinels}` });
+    return passSentinel(hub.redisUrl, {
+      what: log.externalId,
+      send: async () => expect((await post(log)).status).toBe(202),
+      arrived: async () => (await storedOf([log.externalId])) === 1,
+      queues: [INGEST_QUEUE],
+    });
+  };
 
   it('turns one call log into one interaction with the call in its metadata', async () => {
     const log = callLog(1, {
@@ -58,23 +75,29 @@ describe('POST /api/call-logs', () => {
   it('takes 1000 call logs at once, each exactly once, and re-posting adds none', async () => {
     const before = await interactions();
     const batch = Array.from({ length: 1000 }, (_, i) => callLog(1000 + i));
+    const externalIds = batch.map((log) => log.externalId);
     expect((await post(batch)).body).toEqual({ accepted: 1000, duplicates: 0 });
-    await waitFor('1000 interactions', async () => (await interactions()) === before + 1000, 60_000);
+    await waitFor('1000 interactions', async () => (await storedOf(externalIds)) === 1000, 60_000);
 
     expect((await post(batch)).body).toEqual({ accepted: 0, duplicates: 1000 });
-    // Give a wrongly queued duplicate time to land before counting again.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sentinel();
+    expect(await storedOf(externalIds)).toBe(1000);
     expect(await interactions()).toBe(before + 1000);
-    expect(await hub.count("SELECT sum(count) AS n FROM customer_activity_daily WHERE channel = 'phone'")).toBe(before + 1000);
+    // Each call log has its own number, so its own customer: their activity counts each call once.
+    expect(
+      await hub.count(
+        'SELECT sum(count) AS n FROM customer_activity_daily WHERE customer_id IN (SELECT customer_id FROM interactions WHERE external_id = ANY($1))',
+        [externalIds],
+      ),
+    ).toBe(1000);
   });
 
   it('counts an item repeated within one request as a duplicate', async () => {
     const log = callLog(5000);
     expect((await post([log, log])).body).toEqual({ accepted: 1, duplicates: 1 });
-    await waitFor(
-      'the one interaction',
-      async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id = 'call-5000'")) === 1,
-    );
+    await waitFor('the one interaction', async () => (await storedOf(['call-5000'])) === 1);
+    await sentinel();
+    expect(await storedOf(['call-5000'])).toBe(1);
   });
 
   it('rejects the whole request when one item is bad, with its index in the error path', async () => {
@@ -89,9 +112,9 @@ describe('POST /api/call-logs', () => {
       ]),
     );
     expect(response.body.message).toEqual(expect.stringContaining('nothing was stored'));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sentinel();
     expect(await interactions()).toBe(before);
-    expect(await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id LIKE 'call-700%'")).toBe(0);
+    expect(await storedOf(batch.map((log) => log.externalId as string))).toBe(0);
   });
 
   it.each([
@@ -99,18 +122,24 @@ describe('POST /api/call-logs', () => {
     ['a wrong type', { ...callLog(8001), durationSeconds: 'long' }, '[0].durationSeconds'],
     ['an unknown outcome', { ...callLog(8002), outcome: 'shrug' }, '[0].outcome'],
   ])('refuses %s with a 400 naming the field', async (_, item, path) => {
+    const before = await interactions();
     const response = await post([item]);
     expect(response.status).toBe(400);
     const errors = response.body.errors as Array<{ path: string }>;
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.map((e) => e.path)).toEqual(errors.map(() => path));
+    await sentinel();
+    expect(await interactions()).toBe(before);
   });
 
   it('refuses an empty array and more than 1000 items', async () => {
+    const before = await interactions();
     expect((await post([])).status).toBe(400);
     const tooMany = await post(Array.from({ length: 1001 }, (_, i) => callLog(20_000 + i)));
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.message).toEqual(expect.stringContaining('at most 1000'));
+    await sentinel();
+    expect(await interactions()).toBe(before);
   });
 
   it('keeps call logs of two partners apart even with the same externalId', async () => {
@@ -122,12 +151,11 @@ describe('POST /api/call-logs', () => {
   });
 
   it('gives the call log customer name only to a customer without one', async () => {
+    // One after the other: the worker runs jobs concurrently, so "first" means stored first.
     await post(callLog(9100, { customerPhone: '+447700900555', customerName: 'First Name' }));
+    await waitFor('the first call', async () => (await storedOf(['call-9100'])) === 1);
     await post(callLog(9101, { customerPhone: '+447700900555', customerName: 'Second Name' }));
-    await waitFor(
-      'both calls',
-      async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id IN ('call-9100', 'call-9101')")) === 2,
-    );
+    await waitFor('the second call', async () => (await storedOf(['call-9101'])) === 1);
     const { rows } = await hub.db.query(
       "SELECT c.name FROM customers c JOIN customer_identities i ON i.customer_id = c.id WHERE i.address = '+447700900555'",
     );

@@ -1,5 +1,7 @@
+import { INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
 import { bearer, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
+import { queueDrained } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
 
 /** Bad input gets a clear 4xx JSON body, never a 500, and nothing stored changes. */
@@ -45,6 +47,8 @@ describe('bad input at the HTTP edge', () => {
       const method = path.startsWith('/api/conversations') ? 'PATCH' : 'POST';
       expectClientError(await request(hub.api.url, method, path, { rawBody: '{"externalId": ', headers }), 400);
     }
+    // A call log wrongly queued would have been stored by the time the queue is empty.
+    await queueDrained(hub.redisUrl, INGEST_QUEUE);
     expect(await snapshot()).toBe(before);
   });
 
@@ -53,6 +57,7 @@ describe('bad input at the HTTP edge', () => {
     const huge = Array.from({ length: 900 }, (_, i) => callLog(100 + i, { notes: 'x'.repeat(1500) }));
     const response = await request(hub.api.url, 'POST', '/api/call-logs', { body: huge, headers: { 'x-api-key': apiKey } });
     expectClientError(response, 413);
+    await queueDrained(hub.redisUrl, INGEST_QUEUE);
     expect(await snapshot()).toBe(before);
   });
 

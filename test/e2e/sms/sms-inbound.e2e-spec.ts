@@ -1,18 +1,24 @@
+import { INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
 import twilio from 'twilio';
 import { AgentSocket, bearer, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub, TWILIO_AUTH_TOKEN } from '../../support/hub';
+import { passSentinel } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
 import { inboundSms, postTwilioWebhook, PUBLIC_BASE_URL, type Params } from './twilio-webhooks';
+
+const SENTINEL_FROM = '+447700900199';
 
 /** Inbound SMS on a hub that has Twilio's auth token but no credentials to send with. */
 describe('POST /webhooks/twilio/sms', () => {
   let hub: Hub;
   let token: string;
   let agent: AgentSocket;
+  let apiKey: string;
 
   beforeAll(async () => {
     hub = await Hub.start({ name: 'sms_inbound', redisDb: 5, env: { PUBLIC_BASE_URL } });
     token = await login(hub.api.url);
+    ({ apiKey } = await createPartner(hub.api.url, token));
     agent = new AgentSocket(hub.api.url, token);
     await agent.connected();
   });
@@ -26,8 +32,23 @@ describe('POST /webhooks/twilio/sms', () => {
   const stored = (sid: string) => hub.count('SELECT count(*) AS n FROM interactions WHERE external_id = $1', [sid]);
   const interactionRow = (sid: string) =>
     waitFor(`interaction ${sid}`, async () => (await hub.db.query('SELECT * FROM interactions WHERE external_id = $1', [sid])).rows[0]);
-  /** Long enough for a wrongly queued job to have been stored. */
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+  const postCallLog = (log: Record<string, unknown>) =>
+    request(hub.api.url, 'POST', '/api/call-logs', { body: log, headers: { 'x-api-key': apiKey } });
+  const createdEvents = (sid: string) =>
+    agent.named('interaction.created').filter((e) => (e.interaction as { externalId: string }).externalId === sid);
+  /** SMS counted before and after a refused one; sentinels left out. */
+  const smsStored = () =>
+    hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'sms' AND metadata->>'from' IS DISTINCT FROM $1", [SENTINEL_FROM]);
+  /** A valid SMS posted after the one under test, stored and seen live: whatever that one queued has landed. */
+  const sentinel = () => {
+    const sms = inboundSms(SENTINEL_FROM, 'sentinel');
+    return passSentinel(hub.redisUrl, {
+      what: sms.MessageSid,
+      send: async () => expect((await post(sms)).status).toBe(200),
+      arrived: () => createdEvents(sms.MessageSid).length > 0,
+      queues: [INGEST_QUEUE],
+    });
+  };
 
   it('stores a signed SMS as one interaction, answers with empty TwiML and shows it live to agents', async () => {
     const sms = inboundSms('+447700900101', 'Where is my order?');
@@ -51,12 +72,9 @@ describe('POST /webhooks/twilio/sms', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     await interactionRow(sms.MessageSid);
     expect((await post(sms)).status).toBe(200);
-    await settle();
+    await sentinel();
     expect(await stored(sms.MessageSid)).toBe(1);
-    const events = agent
-      .named('interaction.created')
-      .filter((e) => (e.interaction as { externalId: string }).externalId === sms.MessageSid);
-    expect(events).toHaveLength(1);
+    expect(createdEvents(sms.MessageSid)).toHaveLength(1);
   });
 
   it('keeps MMS media, the segment count and a long body whole', async () => {
@@ -101,7 +119,7 @@ describe('POST /webhooks/twilio/sms', () => {
     );
     expect((await post(tampered, { query: '?source=pool-b', signature })).status).toBe(403);
     await interactionRow(sms.MessageSid);
-    await settle();
+    await sentinel();
     expect(await stored(tampered.MessageSid)).toBe(0);
   });
 
@@ -117,7 +135,7 @@ describe('POST /webhooks/twilio/sms', () => {
       const response = await post(sms, options(sms));
       expect(response.status).toBe(403);
       expect(response.json?.message).toEqual(expect.stringContaining('X-Twilio-Signature'));
-      await settle();
+      await sentinel();
       expect(await stored(sms.MessageSid)).toBe(0);
     });
   });
@@ -130,7 +148,7 @@ describe('POST /webhooks/twilio/sms', () => {
       ['a From without a country code', inboundSms('07700900106', 'x'), 'From', 'international format'],
       ['a media count without the media', inboundSms('+447700900106', 'x', { NumMedia: '1' }), 'MediaUrl0', 'MediaUrl0 is required'],
     ])('%s', async (_, params, path, message) => {
-      const before = await hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'sms'");
+      const before = await smsStored();
       const response = await post(params);
       expect(response.status).toBe(400);
       expect(response.json).toMatchObject({
@@ -138,16 +156,14 @@ describe('POST /webhooks/twilio/sms', () => {
         message: expect.stringContaining(message),
         errors: [{ path, message: expect.any(String) }],
       });
-      await settle();
-      expect(await hub.count("SELECT count(*) AS n FROM interactions WHERE channel = 'sms'")).toBe(before);
+      await sentinel();
+      expect(await smsStored()).toBe(before);
     });
   });
 
   it('knows one phone number as one customer, whether it texts or calls', async () => {
-    const adminToken = token;
-    const { apiKey } = await createPartner(hub.api.url, adminToken);
     const call = callLog(1, { customerPhone: '+44 7700 900107', customerName: 'Grace Hopper' });
-    expect((await request(hub.api.url, 'POST', '/api/call-logs', { body: call, headers: { 'x-api-key': apiKey } })).status).toBe(202);
+    expect((await postCallLog(call)).status).toBe(202);
     const sms = inboundSms('+447700900107', 'About my call earlier');
     expect((await post(sms)).status).toBe(200);
 
@@ -194,7 +210,8 @@ describe('POST /webhooks/twilio/sms', () => {
   });
 
   it('refuses a reply on a call-log conversation with 409: there is nothing to send it on', async () => {
-    const { conversation_id: conversationId } = await interactionRow('call-1');
+    expect((await postCallLog(callLog(2, { customerPhone: '+447700900109' }))).status).toBe(202);
+    const { conversation_id: conversationId } = await interactionRow('call-2');
     const { rows } = await hub.db.query("SELECT id FROM conversations WHERE id = $1 AND channel = 'phone'", [conversationId]);
     expect(rows).toHaveLength(1);
     const reply = await request(hub.api.url, 'POST', `/api/conversations/${conversationId}/messages`, {

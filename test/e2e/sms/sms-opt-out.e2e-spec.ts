@@ -2,6 +2,7 @@ import { OUTBOUND_SEND_QUEUE } from '@omnihub/crm-core/queues/queues';
 import { Queue } from 'bullmq';
 import { AgentSocket, bearer, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
+import { passSentinel } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
 import { FakeTwilioApi } from './fake-twilio-api';
 import { inboundSms, postTwilioWebhook, PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER } from './twilio-webhooks';
@@ -53,7 +54,22 @@ describe('SMS opt-out keywords', () => {
       headers: bearer(token),
     });
   const atTwilio = (to: string, body: string) => twilioApi.messagesTo(to).filter((r) => r.params.Body === body);
-  const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
+  let sentinels = 0;
+  /**
+   * A reply to another customer, sent once no send is pending or due for a retry, and seen at
+   * Twilio: every reply queued before it has been sent or stopped.
+   */
+  const sendSentinel = async () => {
+    const phone = '+447700900399';
+    const { conversation_id: conversationId } = await text(phone, `Sentinel ${++sentinels}`);
+    const body = `Sentinel reply ${sentinels}`;
+    await passSentinel(hub.redisUrl, {
+      what: body,
+      send: async () => expect((await reply(conversationId, body)).status).toBe(202),
+      arrived: () => atTwilio(phone, body).length === 1,
+      queues: [OUTBOUND_SEND_QUEUE],
+    });
+  };
 
   it('refuses replies with 409 after STOP, sending nothing, and sends again after START', async () => {
     const phone = '+447700900301';
@@ -63,14 +79,16 @@ describe('SMS opt-out keywords', () => {
 
     const stop = await text(phone, 'STOP');
     expect(stop).toMatchObject({ kind: 'message', metadata: { keyword: 'opt_out' } });
-    const outboundBefore = await hub.count("SELECT count(*) AS n FROM interactions WHERE direction = 'outbound'");
+    const outbound = () =>
+      hub.count("SELECT count(*) AS n FROM interactions WHERE direction = 'outbound' AND conversation_id = $1", [conversationId]);
+    const outboundBefore = await outbound();
     const refused = await reply(conversationId, 'Are you sure?');
     expect(refused.status).toBe(409);
     expect(refused.body.message).toBe(
       `${phone} has opted out of SMS (replied STOP); nothing was sent. The customer can opt back in by texting START.`,
     );
-    await settle();
-    expect(await hub.count("SELECT count(*) AS n FROM interactions WHERE direction = 'outbound'")).toBe(outboundBefore);
+    await sendSentinel();
+    expect(await outbound()).toBe(outboundBefore);
     expect(twilioApi.messagesTo(phone)).toHaveLength(1);
 
     expect((await text(phone, ' start ')).metadata).toMatchObject({ keyword: 'opt_in' });
@@ -127,7 +145,7 @@ describe('SMS opt-out keywords', () => {
       expect(blocked.metadata.error).toBe(`${phone} opted out of SMS before this reply was sent`);
       const { rows } = await hub.db.query('SELECT delivery_status FROM interactions WHERE id = $1', [queued.body.interaction.id]);
       expect(rows).toEqual([{ delivery_status: 'blocked' }]);
-      await settle();
+      await sendSentinel();
       expect(twilioApi.messagesTo(phone)).toHaveLength(0);
     } finally {
       await outbound.close();

@@ -1,5 +1,7 @@
+import { DELIVERY_STATUS_QUEUE, OUTBOUND_SEND_QUEUE } from '@omnihub/crm-core/queues/queues';
 import { AgentSocket, bearer, login, request } from '../../support/clients';
 import { Hub, TWILIO_AUTH_TOKEN } from '../../support/hub';
+import { passSentinel } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
 import { FakeTwilioApi } from './fake-twilio-api';
 import { inboundSms, postTwilioWebhook, PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER, type Params } from './twilio-webhooks';
@@ -57,7 +59,7 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
     return rows[0] as { delivery_status: string; external_id: string; metadata: Record<string, unknown> };
   };
   const statusOf = async (id: string) => (await stored(id)).delivery_status;
-  /** Sends a reply and waits until the worker has recorded Twilio's MessageSid for it. */
+  /** Sends a reply and waits until the worker has recorded Twilio's MessageSid for it, and agents have seen that. */
   const sentReply = async (text: string) => {
     const { status, body } = await reply({ text });
     expect(status).toBe(202);
@@ -65,6 +67,9 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
       const row = await stored(body.interaction.id);
       return row.external_id.startsWith('SM') ? row.external_id : undefined;
     });
+    await waitFor(`the sid for "${text}", live`, () =>
+      agent.named('interaction.updated').some((e) => (e.interaction as InteractionBody).externalId === sid),
+    );
     return { id: body.interaction.id, sid };
   };
   const liveStatuses = (id: string) =>
@@ -73,7 +78,28 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
       .map((e) => e.interaction as InteractionBody)
       .filter((i) => i.id === id)
       .map((i) => i.deliveryStatus);
-  const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
+  const atTwilio = (body: string) => twilioApi.messagesTo(CUSTOMER).filter((r) => r.params.Body === body);
+  let sentinels = 0;
+  /** A status callback for another reply, posted after the ones under test and seen live: those have been applied. */
+  const statusSentinel = async () => {
+    const other = await sentReply(`Status sentinel ${++sentinels}`);
+    await passSentinel(hub.redisUrl, {
+      what: `delivered for ${other.sid}`,
+      send: async () => expect((await postStatus({ MessageSid: other.sid, MessageStatus: 'delivered' })).status).toBe(204),
+      arrived: () => liveStatuses(other.id).includes('delivered'),
+      queues: [DELIVERY_STATUS_QUEUE],
+    });
+  };
+  /** A reply sent after the one under test, once no send is pending or due for a retry, and seen at Twilio. */
+  const sendSentinel = () => {
+    const text = `Send sentinel ${++sentinels}`;
+    return passSentinel(hub.redisUrl, {
+      what: text,
+      send: async () => expect((await reply({ text })).status).toBe(202),
+      arrived: () => atTwilio(text).length > 0,
+      queues: [OUTBOUND_SEND_QUEUE],
+    });
+  };
 
   it('stores the reply as queued, shows it live, and sends it to the customer through Twilio', async () => {
     const { status, body } = await reply({ text: 'Yes, before 6pm' });
@@ -96,10 +122,7 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
         .find((e) => (e.conversation as { lastInteractionPreview: string }).lastInteractionPreview === 'Yes, before 6pm'),
     );
 
-    const [sent] = await waitFor(
-      'the message at Twilio',
-      () => twilioApi.messagesTo(CUSTOMER).length > 0 && twilioApi.messagesTo(CUSTOMER),
-    );
+    const [sent] = await waitFor('the message at Twilio', () => atTwilio('Yes, before 6pm').length > 0 && atTwilio('Yes, before 6pm'));
     expect(sent.path).toBe(`/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`);
     expect(sent.authorization).toBe(`Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`);
     expect(sent.params).toEqual({
@@ -133,9 +156,9 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
     // Late and out-of-order news, as Twilio can send it.
     for (const MessageStatus of ['sent', 'queued', 'sending'])
       expect((await postStatus({ MessageSid: sid, MessageStatus })).status).toBe(204);
-    await settle();
+    await statusSentinel();
     expect(await statusOf(id)).toBe('delivered');
-    expect(liveStatuses(id).slice(-2)).toEqual(['sent', 'delivered']);
+    expect(liveStatuses(id)).toEqual(['queued', 'sent', 'delivered']);
   });
 
   it('keeps delivered when a late sent arrives after it', async () => {
@@ -143,8 +166,9 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
     expect((await postStatus({ MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(204);
     await waitFor('delivered', async () => (await statusOf(id)) === 'delivered');
     expect((await postStatus({ MessageSid: sid, MessageStatus: 'sent' })).status).toBe(204);
-    await settle();
+    await statusSentinel();
     expect(await statusOf(id)).toBe('delivered');
+    expect(liveStatuses(id)).toEqual(['queued', 'delivered']);
   });
 
   it('records undelivered with Twilio’s error code', async () => {
@@ -157,7 +181,7 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
   it('retries a Twilio 5xx with backoff and sends once Twilio recovers', async () => {
     twilioApi.failNext(503, { code: 20503, message: 'Service unavailable' }, 2);
     const { id, sid } = await sentReply('Third time lucky');
-    expect(twilioApi.messagesTo(CUSTOMER).filter((r) => r.params.Body === 'Third time lucky')).toHaveLength(3);
+    expect(atTwilio('Third time lucky')).toHaveLength(3);
     expect(sid).toBe(twilioApi.sids.get('Third time lucky'));
     expect(await statusOf(id)).toBe('queued');
   });
@@ -171,8 +195,8 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
       error: expect.stringContaining('not a valid phone number'),
     });
     await waitFor('failed, live', () => liveStatuses(body.interaction.id).includes('failed'));
-    await settle(2500);
-    expect(twilioApi.messagesTo(CUSTOMER).filter((r) => r.params.Body === 'Never arrives')).toHaveLength(1);
+    await sendSentinel();
+    expect(atTwilio('Never arrives')).toHaveLength(1);
   });
 
   it('stores a private note for agents and never sends it', async () => {
@@ -188,7 +212,7 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
     await waitFor('interaction.created', () =>
       agent.named('interaction.created').find((e) => (e.interaction as InteractionBody).id === body.interaction.id),
     );
-    await settle();
+    await sendSentinel();
     expect(twilioApi.requests.filter((r) => r.params.Body === 'Customer sounds upset, offer a refund')).toHaveLength(0);
   });
 
@@ -243,8 +267,9 @@ describe('SMS replies: POST /api/conversations/:id/messages and POST /webhooks/t
       const response = await postStatus(params(), options);
       expect(response.status).toBe(status);
       expect(response.json?.message).toEqual(expect.stringContaining(message));
-      await settle(500);
+      await statusSentinel();
       expect(await statusOf(target.id)).toBe('queued');
+      expect(liveStatuses(target.id)).toEqual(['queued']);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
+import { INGEST_BULK_QUEUE, INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
 import { bearer, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
 import { passSentinel } from '../../support/sentinel';
@@ -31,7 +31,7 @@ describe('POST /api/call-logs', () => {
       what: log.externalId,
       send: async () => expect((await post(log)).status).toBe(202),
       arrived: async () => (await storedOf([log.externalId])) === 1,
-      queues: [INGEST_QUEUE],
+      queues: [INGEST_QUEUE, INGEST_BULK_QUEUE],
     });
   };
 

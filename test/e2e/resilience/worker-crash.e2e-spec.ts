@@ -1,5 +1,5 @@
-import { INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
-import { callLog, createPartner, login, request } from '../../support/clients';
+import { INGEST_BULK_QUEUE, INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
+import { AgentSocket, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
 import { passSentinel } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
@@ -13,8 +13,11 @@ describe('worker killed with SIGKILL mid-batch', () => {
   });
   afterAll(() => hub?.stop());
 
-  it('loses and duplicates nothing once a new worker has taken over', async () => {
-    const { apiKey } = await createPartner(hub.api.url, await login(hub.api.url));
+  it('loses and duplicates nothing once a new worker has taken over, and every item reaches agents', async () => {
+    const token = await login(hub.api.url);
+    const { apiKey } = await createPartner(hub.api.url, token);
+    const agent = new AgentSocket(hub.api.url, token);
+    await agent.connected();
     const post = (body: unknown) =>
       request<{ accepted: number; duplicates: number }>(hub.api.url, 'POST', '/api/call-logs', { body, headers: { 'x-api-key': apiKey } });
     const batch = Array.from({ length: 1000 }, (_, i) => callLog(i));
@@ -41,7 +44,7 @@ describe('worker killed with SIGKILL mid-batch', () => {
       what: 'call log',
       send: async () => expect((await post(sentinel)).body).toEqual({ accepted: 1, duplicates: 0 }),
       arrived: async () => (await hub.count("SELECT count(*) AS n FROM interactions WHERE external_id = 'sentinel'")) === 1,
-      queues: [INGEST_QUEUE],
+      queues: [INGEST_QUEUE, INGEST_BULK_QUEUE],
     });
 
     const perExternalId = await hub.db.query<{ external_id: string; n: string }>(
@@ -68,5 +71,10 @@ describe('worker killed with SIGKILL mid-batch', () => {
     expect(conversations.rows).toHaveLength(1000);
     expect(conversations.rows.filter((c) => c.unread_count !== 1)).toEqual([]);
     expect(await hub.count('SELECT count(*) AS n FROM customers')).toBe(1001);
+
+    // Items the dead worker stored but had not yet announced are announced by their re-run.
+    const announced = () => new Set(agent.named('interaction.created').map((e) => (e.interaction as { externalId: string }).externalId));
+    await waitFor('every call log announced to agents', () => externalIds.every((id) => announced().has(id)));
+    agent.close();
   }, 300_000);
 });

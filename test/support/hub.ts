@@ -15,10 +15,14 @@ export interface HubOptions {
    * The Redis database (1–15) this test file owns; queues, streams and sessions are scoped to it.
    * Each e2e file takes its own number (listed in README.md, "Tests").
    */
-  redisDb: number;
+  redisDb?: number;
+  /** A Redis of the test's own (test/support/private-redis.ts) instead of a database of TEST_REDIS_URL. */
+  redisUrl?: string;
   apis?: number;
   worker?: boolean;
   env?: Record<string, string>;
+  /** For the worker only, over `env`: a DATABASE_URL through a proxy the test can cut, say. */
+  workerEnv?: Record<string, string>;
 }
 
 /**
@@ -34,13 +38,15 @@ export class Hub {
     readonly databaseUrl: string,
     readonly redisUrl: string,
     readonly env: Record<string, string>,
+    readonly workerEnv: Record<string, string> = env,
   ) {
     this.db = new Pool({ connectionString: databaseUrl, max: 3 });
   }
 
   static async start(options: HubOptions): Promise<Hub> {
     const databaseUrl = await recreateDatabase(`omnihub_test_${options.name.replace(/\W/g, '_')}`);
-    const redisUrl = `${REDIS_ROOT}/${options.redisDb}`;
+    if (options.redisUrl === undefined && options.redisDb === undefined) throw new Error('Hub.start needs redisDb or redisUrl');
+    const redisUrl = options.redisUrl ?? `${REDIS_ROOT}/${options.redisDb}`;
     await flushRedis(redisUrl);
     const env = {
       DATABASE_URL: databaseUrl,
@@ -53,7 +59,7 @@ export class Hub {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
-    const hub = new Hub(databaseUrl, redisUrl, env);
+    const hub = new Hub(databaseUrl, redisUrl, env, { ...env, ...options.workerEnv });
     try {
       // One after another: the first runs the migrations, the rest find them done.
       for (let i = 0; i < (options.apis ?? 1); i++) {
@@ -74,7 +80,7 @@ export class Hub {
   }
 
   async startWorker(): Promise<HubProcess> {
-    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), this.env);
+    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), this.workerEnv);
     await this.worker.start();
     return this.worker;
   }

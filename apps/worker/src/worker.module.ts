@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CrmCoreModule, DELIVERY_STATUS_QUEUE, HealthModule, INGEST_QUEUE, OUTBOUND_SEND_QUEUE, RedisModule } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module';
@@ -10,6 +11,7 @@ import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
 import { smsAdapterProvider } from './outbound/sms-adapter.provider';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
+import { WorkerShutdown } from './recovery/worker-shutdown.service';
 
 @Module({
   imports: [
@@ -30,7 +32,16 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     }),
     BullModule.registerQueue({ name: INGEST_QUEUE }, { name: OUTBOUND_SEND_QUEUE }, { name: DELIVERY_STATUS_QUEUE }),
     HealthModule,
+    DiscoveryModule,
   ],
-  providers: [IngestProcessor, OutboundSendProcessor, DeliveryStatusProcessor, OutboundSender, smsAdapterProvider, AgentEventsPublisher],
+  providers: [
+    IngestProcessor,
+    OutboundSendProcessor,
+    DeliveryStatusProcessor,
+    OutboundSender,
+    smsAdapterProvider,
+    AgentEventsPublisher,
+    WorkerShutdown,
+  ],
 })
 export class WorkerModule {}

@@ -4,9 +4,10 @@ import { INGEST_QUEUE, InteractionIngestService, type IngestJob } from '@omnihub
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
+import { JOB_LOCKS } from '../recovery/job-locks';
 
 /** One inbound interaction → crm-core's one-transaction ingest → the three agent events. */
-@Processor(INGEST_QUEUE)
+@Processor(INGEST_QUEUE, JOB_LOCKS)
 export class IngestProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(IngestProcessor.name);
 

@@ -2,9 +2,10 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DELIVERY_STATUS_QUEUE, OutboundDeliveryService, type DeliveryStatusJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
+import { JOB_LOCKS } from '../recovery/job-locks';
 
 /** A provider's delivery news → the message's deliveryStatus, forward only, live for agents. */
-@Processor(DELIVERY_STATUS_QUEUE)
+@Processor(DELIVERY_STATUS_QUEUE, JOB_LOCKS)
 export class DeliveryStatusProcessor extends WorkerHost {
   constructor(
     private readonly delivery: OutboundDeliveryService,

@@ -4,9 +4,10 @@ import { OUTBOUND_SEND_QUEUE, type OutboundSendJob } from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
 import { OutboundSender, type SendOutcome } from './outbound-sender.service';
+import { JOB_LOCKS } from '../recovery/job-locks';
 
 /** One queued reply → its channel's provider; BullMQ's backoff paces the retries. */
-@Processor(OUTBOUND_SEND_QUEUE)
+@Processor(OUTBOUND_SEND_QUEUE, JOB_LOCKS)
 export class OutboundSendProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly sender: OutboundSender,

@@ -1,12 +1,10 @@
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
+import { IngestQueue } from '../../support/ingest-queue';
 import { PrivateRedis } from '../../support/private-redis';
 import { waitFor } from '../../support/wait-for';
 
-const QUEUE = 'bull:interaction-ingest';
-const AGENT_EVENTS_STREAM = 'omnihub:socket.io';
 const TOTAL = 2000;
 const CONCURRENCY = 8;
 
@@ -16,13 +14,13 @@ const CONCURRENCY = 8;
  */
 describe('worker stopped with SIGTERM under load', () => {
   let redis: PrivateRedis;
-  let queue: Redis;
+  let queue: IngestQueue;
   let hub: Hub;
   let blocker: Client | undefined;
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    queue = new Redis(redis.url);
+    queue = new IngestQueue(redis.url);
     hub = await Hub.start({
       name: 'faults_worker_shutdown',
       redisUrl: redis.url,
@@ -34,18 +32,11 @@ describe('worker stopped with SIGTERM under load', () => {
   afterAll(async () => {
     await blocker?.end();
     await hub?.stop();
-    queue?.disconnect();
+    queue?.close();
     await redis?.dispose();
   });
 
   const stored = () => hub.count('SELECT count(*) AS n FROM interactions');
-  const jobs = async () => ({
-    waiting: await queue.llen(`${QUEUE}:wait`),
-    active: await queue.llen(`${QUEUE}:active`),
-    delayed: await queue.zcard(`${QUEUE}:delayed`),
-    failed: await queue.zcard(`${QUEUE}:failed`),
-    completed: await queue.zcard(`${QUEUE}:completed`),
-  });
 
   it('locks running jobs briefly, so a dead worker\u2019s jobs come back within 15 s', async () => {
     const { apiKey } = await createPartner(hub.api.url, await login(hub.api.url));
@@ -58,12 +49,12 @@ describe('worker stopped with SIGTERM under load', () => {
     // A job's lock lapses at most lockDuration (10 s) after its worker last renewed it, and some
     // worker's stalled check (every 5 s) then hands the job to another.
     const lockTtls = await waitFor('a running job\u2019s lock', async () => {
-      const locks = (await queue.keys(`${QUEUE}:*:lock`)).slice(0, 5);
-      return locks.length > 0 && Promise.all(locks.map((key) => queue.pttl(key)));
+      const ttls = await queue.lockTtls();
+      return ttls.length > 0 && ttls;
     });
     for (const ttl of lockTtls) expect(ttl).toBeLessThanOrEqual(10_000);
     const checkTtl = await waitFor('the stalled check\u2019s pace', async () => {
-      const ttl = await queue.pttl(`${QUEUE}:stalled-check`);
+      const ttl = await queue.stalledCheckTtl();
       return ttl > 0 && ttl;
     });
     expect(checkTtl).toBeLessThanOrEqual(5_000);
@@ -90,16 +81,16 @@ describe('worker stopped with SIGTERM under load', () => {
     // Nothing was left half-done: no job still active (it would come back as stalled), none
     // failed or waiting to retry because the pools closed under it; each completed job is stored
     // and raised its three agent events.
-    const atStop = await jobs();
+    const atStop = await queue.counts();
     expect(atStop).toMatchObject({ active: 0, delayed: 0, failed: 0 });
     expect(atStop.waiting).toBeGreaterThan(0);
     expect(await stored()).toBe(atStop.completed);
     expect(atStop.completed + atStop.waiting).toBe(TOTAL);
-    expect(await queue.xlen(AGENT_EVENTS_STREAM)).toBe(3 * atStop.completed);
+    expect(await queue.agentEvents()).toBe(3 * atStop.completed);
 
     await hub.startWorker();
-    await waitFor('every job done', async () => (await jobs()).completed === TOTAL, 60_000);
-    expect(await jobs()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: TOTAL });
+    await waitFor('the queue to drain', () => queue.drained(), 60_000);
+    expect(await queue.counts()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: TOTAL });
     expect(await stored()).toBe(TOTAL);
     expect(await hub.count('SELECT count(DISTINCT external_id) AS n FROM interactions')).toBe(TOTAL);
     // Counters are written in the ingest's transaction: none counted twice, none skipped.

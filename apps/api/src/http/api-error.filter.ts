@@ -10,6 +10,12 @@ export interface ApiErrorBody {
   errors?: InputError[];
 }
 
+/**
+ * Every 503 means "the hub could not take this right now; nothing is lost by sending it again":
+ * Redis or PostgreSQL is away for the seconds a restart or a failover takes.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Fastify's own request errors (body parsing, limits) carry a 4xx status and an `FST_` code. */
 interface FastifyRequestError {
   statusCode: number;
@@ -33,6 +39,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     const body = this.toBody(toHttpError(error));
     if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     if (reply.sent) return;
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 

@@ -21,8 +21,6 @@ export interface HubOptions {
   apis?: number;
   worker?: boolean;
   env?: Record<string, string>;
-  /** For the worker only, over `env`: a DATABASE_URL through a proxy the test can cut, say. */
-  workerEnv?: Record<string, string>;
 }
 
 /**
@@ -38,7 +36,6 @@ export class Hub {
     readonly databaseUrl: string,
     readonly redisUrl: string,
     readonly env: Record<string, string>,
-    readonly workerEnv: Record<string, string> = env,
   ) {
     this.db = new Pool({ connectionString: databaseUrl, max: 3 });
   }
@@ -59,7 +56,7 @@ export class Hub {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
-    const hub = new Hub(databaseUrl, redisUrl, env, { ...env, ...options.workerEnv });
+    const hub = new Hub(databaseUrl, redisUrl, env);
     try {
       // One after another: the first runs the migrations, the rest find them done.
       for (let i = 0; i < (options.apis ?? 1); i++) {
@@ -79,8 +76,12 @@ export class Hub {
     return this.apis[0];
   }
 
-  async startWorker(): Promise<HubProcess> {
-    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), this.workerEnv);
+  /**
+   * Starts the worker, or starts it again after a stop. `env`, over the hub's, is the worker's
+   * own from its first start on (a DATABASE_URL through a proxy the test can cut, say).
+   */
+  async startWorker(env: Record<string, string> = {}): Promise<HubProcess> {
+    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), { ...this.env, ...env });
     await this.worker.start();
     return this.worker;
   }

@@ -24,10 +24,11 @@ describe('worker stopped with SIGTERM under load', () => {
     hub = await Hub.start({
       name: 'faults_worker_shutdown',
       redisUrl: redis.url,
+      worker: false,
       env: { WORKER_CONCURRENCY: String(CONCURRENCY) },
-      // The worker says when its shutdown begins.
-      workerEnv: { LOG_LEVEL: 'info' },
     });
+    // The worker says when its shutdown begins.
+    await hub.startWorker({ LOG_LEVEL: 'info' });
   });
   afterAll(async () => {
     await blocker?.end();

@@ -37,7 +37,10 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(toHttpError(error));
-    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    // A 503 is deliberate, and its cause is logged where it was thrown: no stack for each refusal.
+    if (body.statusCode >= 500 && body.statusCode !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    }
     if (reply.sent) return;
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);

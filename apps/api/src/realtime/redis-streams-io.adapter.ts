@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS } from '@omnihub/crm-core';
+import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS, reportConnectionState } from '@omnihub/crm-core';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
@@ -21,7 +21,7 @@ export class RedisStreamsIoAdapter extends IoAdapter {
 
   constructor(app: INestApplicationContext, redisUrl: string) {
     super(app);
-    this.redis = new Redis(redisUrl);
+    this.redis = reportConnectionState(new Redis(redisUrl), 'AgentEventsStream');
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

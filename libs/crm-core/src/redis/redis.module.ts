@@ -1,4 +1,4 @@
-import { Inject, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 
 /** The process's general Redis client: producers and health checks. */
@@ -14,7 +14,27 @@ export interface RedisOptions {
  * a 503 it can retry, not hang until its sender times out.
  */
 export function connectProducer(url: string): Redis {
-  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  return reportConnectionState(new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }), 'Redis');
+}
+
+/**
+ * One warning when a Redis connection is lost and one line when it is back. Without a listener,
+ * ioredis prints an unstructured "Unhandled error event" to stderr at every reconnect attempt.
+ */
+export function reportConnectionState(redis: Redis, name: string): Redis {
+  const logger = new Logger(name);
+  let lost = false;
+  redis.on('error', (error: Error) => {
+    if (lost) return;
+    lost = true;
+    logger.warn(`connection to Redis lost (${error.message}); reconnecting`);
+  });
+  redis.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    logger.log('connection to Redis restored');
+  });
+  return redis;
 }
 
 @Module({})

@@ -12,8 +12,9 @@ export const SHUTDOWN_GRACE_MS = 20_000;
  * SIGTERM, first step: every queue worker stops taking jobs and lets its running ones finish,
  * and only then (Nest's next phase) do the database pool and the Redis clients those jobs write
  * through close. @nestjs/bullmq closes its workers in that same later phase, so without this
- * whether the pools outlive the jobs would depend on the order of the modules. A job still running when the grace is over is
- * left to its lock: it lapses, and another worker runs the job again (see job-locks.ts).
+ * whether the pools outlive the jobs would depend on the order of the modules. A job still
+ * running when the grace is over is left to its lock: it lapses, and another worker runs the
+ * job again (see job-locks.ts).
  */
 @Injectable()
 export class WorkerShutdown implements BeforeApplicationShutdown {

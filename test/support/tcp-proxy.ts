@@ -48,10 +48,7 @@ export class TcpProxy {
     if (!server) return;
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const [client, upstream] of this.pairs) {
-      client.resetAndDestroy();
-      upstream.resetAndDestroy();
-    }
+    for (const socket of [...this.pairs].flat()) if (!socket.destroyed) socket.resetAndDestroy();
     this.pairs.clear();
     await closed;
   }

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { recreateDatabase } from './databases';
 import { API_MAIN, freePort, HubProcess, WORKER_MAIN } from './processes';
-import { RedisServer } from './redis-server';
+import { PrivateRedis } from './private-redis';
 
 export const ADMIN = { email: 'admin@omnihub.test', password: 'admin-password-1' };
 export const TWILIO_AUTH_TOKEN = 'test-twilio-auth-token';
@@ -15,11 +15,13 @@ export interface HubOptions {
   /**
    * The Redis database (1–15) this test file owns; queues, streams and sessions are scoped to it.
    * Each e2e file takes its own number (listed in README.md, "Tests"), or `'private'`: a Redis
-   * server of its own for the file (test/support/redis-server.ts), stopped with the hub.
+   * server of its own for the file (test/support/private-redis.ts), stopped with the hub.
    */
-  redisDb: number | 'private';
-  /** A Redis server of the test's own (a `PrivateRedis`) instead of `TEST_REDIS_URL`'s. */
+  redisDb?: number | 'private';
+  /** A Redis server of the test's own (a `PrivateRedis`) instead of `TEST_REDIS_URL`'s; with `redisDb`. */
   redisServer?: string;
+  /** A whole Redis URL of the test's own (test/support/private-redis.ts), instead of `redisDb`. */
+  redisUrl?: string;
   apis?: number;
   worker?: boolean;
   env?: Record<string, string>;
@@ -33,7 +35,7 @@ export class Hub {
   readonly apis: HubProcess[] = [];
   worker?: HubProcess;
   readonly db: Pool;
-  private privateRedis?: RedisServer;
+  private privateRedis?: PrivateRedis;
 
   private constructor(
     readonly databaseUrl: string,
@@ -45,8 +47,9 @@ export class Hub {
 
   static async start(options: HubOptions): Promise<Hub> {
     const databaseUrl = await recreateDatabase(`omnihub_test_${options.name.replace(/\W/g, '_')}`);
-    const privateRedis = options.redisDb === 'private' ? await RedisServer.start() : undefined;
-    const redisUrl = privateRedis ? privateRedis.url : `${options.redisServer ?? REDIS_ROOT}/${options.redisDb}`;
+    if (options.redisUrl === undefined && options.redisDb === undefined) throw new Error('Hub.start needs redisDb or redisUrl');
+    const privateRedis = options.redisDb === 'private' ? await PrivateRedis.start(['--save', '', '--appendonly', 'no']) : undefined;
+    const redisUrl = privateRedis?.url ?? options.redisUrl ?? `${options.redisServer ?? REDIS_ROOT}/${options.redisDb}`;
     await flushRedis(redisUrl);
     const env = {
       DATABASE_URL: databaseUrl,
@@ -80,8 +83,12 @@ export class Hub {
     return this.apis[0];
   }
 
-  async startWorker(): Promise<HubProcess> {
-    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), this.env);
+  /**
+   * Starts the worker, or starts it again after a stop. `env`, over the hub's, is the worker's
+   * own from its first start on (a DATABASE_URL through a proxy the test can cut, say).
+   */
+  async startWorker(env: Record<string, string> = {}): Promise<HubProcess> {
+    this.worker ??= new HubProcess('worker', WORKER_MAIN, await freePort(), { ...this.env, ...env });
     await this.worker.start();
     return this.worker;
   }
@@ -94,7 +101,7 @@ export class Hub {
   async stop(): Promise<void> {
     await Promise.all([...this.apis, ...(this.worker ? [this.worker] : [])].map((p) => p.stop()));
     await this.db.end();
-    if (this.privateRedis) await this.privateRedis.destroy();
+    if (this.privateRedis) await this.privateRedis.dispose();
     else await flushRedis(this.redisUrl);
   }
 }

@@ -19,11 +19,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** One built app running as its own process, as `npm run start:api|worker` runs it. */
 export class HubProcess {
   private child?: ChildProcess;
   private output = '';
-  private exited?: Promise<void>;
+  private exited?: Promise<ProcessExit>;
 
   constructor(
     readonly name: string,
@@ -49,7 +55,7 @@ export class HubProcess {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     try {
       await waitFor(`${this.name} to be ready`, async () => {
         if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output}`);
@@ -61,12 +67,16 @@ export class HubProcess {
     }
   }
 
-  /** SIGTERM for a graceful stop, SIGKILL to simulate a crash. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+  /**
+   * SIGTERM for a graceful stop, SIGKILL to simulate a crash; a process still running `graceMs`
+   * after the signal is killed (and its exit then shows SIGKILL).
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<ProcessExit | undefined> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
     this.child.kill(signal);
-    const killLater = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
-    await this.exited;
+    const killLater = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    const exit = await this.exited;
     clearTimeout(killLater);
+    return exit;
   }
 }

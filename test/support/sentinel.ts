@@ -32,7 +32,7 @@ export async function queueDrained(redisUrl: string, name: string, timeoutMs = 1
     await waitFor(
       `queue ${name} to drain`,
       async () => {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused');
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
         return Object.values(counts).every((n) => n === 0);
       },
       timeoutMs,

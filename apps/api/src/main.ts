@@ -23,7 +23,9 @@ async function bootstrap(): Promise<void> {
   app.useGlobalFilters(new ApiErrorFilter());
   recordHttpMetrics(app);
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config.shared.redisUrl));
-  app.enableShutdownHooks();
+  // SIGTERM: stop listening, let requests in flight finish, close the pools, then exit 0 (not
+  // by re-raising the signal: a 143 reads as a crash to supervisors).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   mountOpenApi(app);
   await app.listen(config.port, '0.0.0.0');
 }

@@ -9,7 +9,9 @@ import { WorkerModule } from './worker.module';
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // Exit 0 once the shutdown hooks are done, rather than re-raising SIGTERM (an exit code of 143
+  // reads as a crash to supervisors and hides a real one).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(app.get(WorkerConfig).port, '0.0.0.0');
 }
 

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import {
   CrmCoreModule,
   DELIVERY_STATUS_QUEUE,
@@ -22,6 +23,7 @@ import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
 import { OutboundSweeper } from './outbound/outbound-sweeper.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
+import { WorkerShutdown } from './recovery/worker-shutdown.service';
 
 @Module({
   imports: [
@@ -52,6 +54,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     ),
     HealthModule,
     ObservabilityModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.metricsToken }),
+    DiscoveryModule,
   ],
   providers: [
     IngestProcessor,
@@ -62,6 +65,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     AgentEventsPublisher,
     FailedJobsRecorder,
     OutboundSweeper,
+    WorkerShutdown,
   ],
 })
 export class WorkerModule {}

@@ -39,7 +39,7 @@ describe('PostgreSQL going away and coming back', () => {
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
     await hub?.stop();
-    await redis?.stop();
+    await redis?.dispose();
     await proxy?.cut();
   });
 

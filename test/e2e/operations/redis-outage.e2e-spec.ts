@@ -28,7 +28,7 @@ describe('Redis as the processes see it', () => {
     });
     afterAll(async () => {
       await hub?.stop();
-      await redis?.stop();
+      await redis?.dispose();
     });
 
     it('warns at start-up, once per process, that queued work would not survive a Redis restart', async () => {
@@ -103,7 +103,7 @@ describe('Redis as the processes see it', () => {
     });
     afterAll(async () => {
       await hub?.stop();
-      await redis?.stop();
+      await redis?.dispose();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 

@@ -1,6 +1,6 @@
 import { AgentSocket, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
-import { RedisServer } from '../../support/redis-server';
+import { PrivateRedis } from '../../support/private-redis';
 import { waitFor } from '../../support/wait-for';
 
 /**
@@ -9,11 +9,11 @@ import { waitFor } from '../../support/wait-for';
  * that sleeps on one text) while it stops Redis, so the commit lands and the publish fails.
  */
 describe('agent events for an item stored while Redis was down', () => {
-  let redis: RedisServer;
+  let redis: PrivateRedis;
   let hub: Hub;
 
   beforeAll(async () => {
-    redis = await RedisServer.start(['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']);
+    redis = await PrivateRedis.start(['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']);
     hub = await Hub.start({ name: 'republish', redisDb: 0, redisServer: redis.url });
     await hub.db.query(`
       CREATE FUNCTION test_hold() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -22,7 +22,7 @@ describe('agent events for an item stored while Redis was down', () => {
   });
   afterAll(async () => {
     await hub?.stop();
-    await redis?.destroy();
+    await redis?.dispose();
   });
 
   it('is announced once Redis is back, by the retry that finds it stored', async () => {
@@ -47,7 +47,7 @@ describe('agent events for an item stored while Redis was down', () => {
       'the item to be stored',
       async () => (await hub.count(`SELECT count(*) AS n FROM interactions WHERE external_id = 'call-1'`)) === 1,
     );
-    await redis.restart();
+    await redis.start();
 
     const announced = await waitFor(
       'the interaction.created event',

@@ -10,6 +10,12 @@ export interface ApiErrorBody {
   errors?: InputError[];
 }
 
+/**
+ * Every 503 means "the hub could not take this right now; nothing is lost by sending it again":
+ * Redis or PostgreSQL is away for the seconds a restart or a failover takes.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Fastify's own request errors (body parsing, limits) carry a 4xx status and an `FST_` code. */
 interface FastifyRequestError {
   statusCode: number;
@@ -23,8 +29,6 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type: send application/json',
 };
 
-const RETRY_AFTER_SECONDS = 5;
-
 /** Every error leaves as the contract's JSON; anything unexpected is a logged 500 with no details. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -33,7 +37,10 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(toHttpError(error));
-    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    // A 503 is deliberate, and its cause is logged where it was thrown: no stack for each refusal.
+    if (body.statusCode >= 500 && body.statusCode !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    }
     if (reply.sent) return;
     // Every 503 is a dependency that is down for a moment: tell clients when to come back.
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -6,11 +6,12 @@ import { WorkerConfig } from '../config/worker-config';
 import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
 import { ParkingWorkerHost } from '../failed-jobs/parking-worker-host';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
+import { JOB_LOCKS } from '../recovery/job-locks';
 
 type IngestResult = { interactionId: string; duplicate?: true };
 
 /** One inbound interaction → crm-core's one-transaction ingest → the three agent events. */
-@Processor(INGEST_QUEUE, { settings: WORKER_SETTINGS })
+@Processor(INGEST_QUEUE, { ...JOB_LOCKS, settings: WORKER_SETTINGS })
 export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> implements OnModuleInit {
   private readonly logger = new Logger(IngestProcessor.name);
 

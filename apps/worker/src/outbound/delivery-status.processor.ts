@@ -4,9 +4,10 @@ import type { Job } from 'bullmq';
 import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
 import { ParkingWorkerHost } from '../failed-jobs/parking-worker-host';
 import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
+import { JOB_LOCKS } from '../recovery/job-locks';
 
 /** A provider's delivery news → the message's deliveryStatus, forward only, live for agents. */
-@Processor(DELIVERY_STATUS_QUEUE, { settings: WORKER_SETTINGS })
+@Processor(DELIVERY_STATUS_QUEUE, { ...JOB_LOCKS, settings: WORKER_SETTINGS })
 export class DeliveryStatusProcessor extends ParkingWorkerHost<DeliveryStatusJob, { result: 'updated' | 'stale' }> {
   constructor(
     private readonly delivery: OutboundDeliveryService,

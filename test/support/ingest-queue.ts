@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
-/** BullMQ's keys for the ingest queue (prefix `bull`, queue `interaction-ingest`). */
-const QUEUE = 'bull:interaction-ingest';
+/** BullMQ's keys for the ingest queues, live and bulk (prefix `bull`). */
+const QUEUES = ['bull:interaction-ingest', 'bull:interaction-ingest-bulk'];
 
 export interface IngestJobCounts {
   waiting: number;
@@ -23,15 +23,21 @@ export class IngestQueue {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   }
 
+  /** Summed over the live and the bulk queue. */
   async counts(): Promise<IngestJobCounts> {
-    const [waiting, active, delayed, failed, completed] = await Promise.all([
-      this.redis.llen(`${QUEUE}:wait`),
-      this.redis.llen(`${QUEUE}:active`),
-      this.redis.zcard(`${QUEUE}:delayed`),
-      this.redis.zcard(`${QUEUE}:failed`),
-      this.redis.zcard(`${QUEUE}:completed`),
-    ]);
-    return { waiting, active, delayed, failed, completed };
+    const perQueue = await Promise.all(
+      QUEUES.map((queue) =>
+        Promise.all([
+          this.redis.llen(`${queue}:wait`),
+          this.redis.llen(`${queue}:active`),
+          this.redis.zcard(`${queue}:delayed`),
+          this.redis.zcard(`${queue}:failed`),
+          this.redis.zcard(`${queue}:completed`),
+        ]),
+      ),
+    );
+    const sum = (i: number) => perQueue.reduce((n, counts) => n + counts[i], 0);
+    return { waiting: sum(0), active: sum(1), delayed: sum(2), failed: sum(3), completed: sum(4) };
   }
 
   async drained(): Promise<boolean> {
@@ -41,13 +47,13 @@ export class IngestQueue {
 
   /** The remaining lifetime (ms) of the locks of up to `limit` running jobs. */
   async lockTtls(limit = 5): Promise<number[]> {
-    const locks = (await this.redis.keys(`${QUEUE}:*:lock`)).slice(0, limit);
+    const locks = (await Promise.all(QUEUES.map((queue) => this.redis.keys(`${queue}:*:lock`)))).flat().slice(0, limit);
     return Promise.all(locks.map((key) => this.redis.pttl(key)));
   }
 
-  /** The time (ms) before any worker runs the next stalled-job check; negative when one is due now. */
-  stalledCheckTtl(): Promise<number> {
-    return this.redis.pttl(`${QUEUE}:stalled-check`);
+  /** The longest time (ms) before a worker runs the next stalled-job check of either queue. */
+  async stalledCheckTtl(): Promise<number> {
+    return Math.max(...(await Promise.all(QUEUES.map((queue) => this.redis.pttl(`${queue}:stalled-check`)))));
   }
 
   /** Entries in the agent-event stream the ingest jobs append to (three per stored interaction). */

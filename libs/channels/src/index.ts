@@ -2,6 +2,8 @@ export * from './interaction';
 export * from './channel-adapter';
 export * from './phone-number';
 export * from './validation/validate-input';
+export * from './validation/storable-text';
+export * from './validation/is-instant';
 export * from './phone/call-log.dto';
 export * from './phone/phone.adapter';
 export * from './sms/sms.adapter';

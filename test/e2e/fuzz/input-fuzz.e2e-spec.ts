@@ -9,7 +9,7 @@ import { inboundSms, messageSid, PUBLIC_BASE_URL, TWILIO_FROM_NUMBER } from '../
 import { anyJson, callLogItem, mostly, nastyText, oddDate, oddNumber, percentEncode, queryValue, validPhone } from './arbitraries';
 
 /** Runs per property: enough to reach past the first checks, few enough to stay well under a minute. */
-const RUNS = { callLogs: 120, sms: 120, status: 40, queries: 150, bodies: 150 };
+const RUNS = { callLogs: 200, sms: 150, status: 50, queries: 200, bodies: 250 };
 
 interface Answer {
   status: number;
@@ -27,6 +27,7 @@ describe('arbitrary input at the edge', () => {
   let taskId: string;
   let conversationId: string;
   let customerId: string;
+  let agentId: string;
   const acceptedCallIds = new Set<string>();
   const acceptedMessageSids = new Set<string>();
 
@@ -45,6 +46,11 @@ describe('arbitrary input at the edge', () => {
       [customerId],
     );
     taskId = rows[0].id as string;
+    const agent = await send('POST', '/api/agents', {
+      json: { email: 'fuzzed@omnihub.test', name: 'Fuzzed', password: 'password-1', role: 'agent' },
+      headers: bearer(token),
+    });
+    agentId = (JSON.parse(agent.text) as { id: string }).id;
   });
   afterAll(() => hub?.stop());
 
@@ -232,6 +238,19 @@ describe('arbitrary input at the edge', () => {
           password: mostly(nastyText(20).map((s) => `password-${s}`)),
           role: mostly(fc.constantFrom('admin', 'agent')),
         }),
+      ),
+      fc.tuple(
+        fc.constant('PATCH'),
+        id(() => `/api/agents/${agentId}`).map((p) => (p.startsWith('/') ? p : `/api/agents/${p}`)),
+        fc.record(
+          {
+            name: mostly(nastyText(30)),
+            role: mostly(fc.constantFrom('admin', 'agent')),
+            active: mostly(fc.boolean()),
+            password: mostly(nastyText(20).map((s) => `password-${s}`)),
+          },
+          { requiredKeys: [] },
+        ),
       ),
       fc.tuple(fc.constant('POST'), fc.constant('/api/partners'), fc.record({ name: mostly(nastyText(30)) }, { requiredKeys: [] })),
       fc.tuple(

@@ -170,6 +170,9 @@ describe('bad input at the HTTP edge', () => {
       expectClientError(response, 400);
       expect(response.body.errors).toEqual([{ path: field, message: expect.stringContaining(MISSING) }]);
     }
+    const nullStatus = await request(hub.api.url, 'PATCH', `/api/tasks/${taskId}`, { body: { status: null }, headers: bearer(token) });
+    expectClientError(nullStatus, 400);
+    expect(nullStatus.body.errors).toEqual([expect.objectContaining({ path: 'status' })]);
     expect(await snapshot()).toBe(before);
   });
 
@@ -185,6 +188,22 @@ describe('bad input at the HTTP edge', () => {
     expect(unknown.body.errors).toEqual([{ path: 'priority', message: 'priority is not a known field' }]);
     expectClientError(await patch({ assigneeId: 'not-a-uuid' }), 400);
     expectClientError(await patch({ assigneeId: '00000000-0000-4000-8000-000000000000' }), 400);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('answers null for a field that may be left out but not emptied with 400 naming it', async () => {
+    const before = await snapshot();
+    const adminId = (await hub.db.query('SELECT id FROM agents LIMIT 1')).rows[0].id as string;
+    for (const [path, field] of [
+      [`/api/conversations/${conversationId}`, 'status'],
+      [`/api/agents/${adminId}`, 'name'],
+      [`/api/agents/${adminId}`, 'password'],
+      [`/api/agents/${adminId}`, 'active'],
+    ]) {
+      const response = await request(hub.api.url, 'PATCH', path, { body: { [field]: null }, headers: bearer(token) });
+      expectClientError(response, 400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ path: field })]);
+    }
     expect(await snapshot()).toBe(before);
   });
 

@@ -30,10 +30,9 @@ export function contractValidationPipe(): ValidationPipe {
   });
 }
 
+/** Every problem in `errors`; the message names the first few (a batch can hold thousands). */
 function invalid(errors: InputError[]): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    message: errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'Invalid request',
-    errors,
-  });
+  const named = errors.slice(0, 5).map((e) => `${e.path}: ${e.message}`);
+  if (errors.length > named.length) named.push(`and ${errors.length - named.length} more`);
+  return new BadRequestException({ statusCode: 400, message: named.join('; ') || 'Invalid request', errors });
 }

@@ -4,6 +4,8 @@ export * from './channel-plugin';
 export * from './channel-registry';
 export * from './phone-number';
 export * from './validation/validate-input';
+export * from './validation/storable-text';
+export * from './validation/is-instant';
 export * from './phone/call-log.dto';
 export * from './phone/phone.adapter';
 export * from './phone/phone.channel';

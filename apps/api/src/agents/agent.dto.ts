@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AGENT_ROLES, type AgentRole } from '@omnihub/crm-core';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../http/omittable.decorator';
 
 export class CreateAgentDto {
   @ApiProperty({ example: 'sam@example.com' })
@@ -27,24 +28,24 @@ export class CreateAgentDto {
 
 export class UpdateAgentDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: AGENT_ROLES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(AGENT_ROLES)
   role?: AgentRole;
 
   @ApiPropertyOptional({ description: 'false disables the agent: their tokens and sockets stop working at once' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ minLength: 8 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(8)
   @MaxLength(200)

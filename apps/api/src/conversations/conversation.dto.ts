@@ -3,6 +3,7 @@ import { CHANNELS, type Channel } from '@omnihub/channels';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '@omnihub/crm-core';
 import { IsIn, IsOptional, IsUUID, Matches, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
+import { IsOmittable } from '../http/omittable.decorator';
 
 const UUID_OR_KEYWORD = /^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
@@ -25,7 +26,7 @@ export class ConversationQueryDto extends PageQueryDto {
 
 export class UpdateConversationDto {
   @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CONVERSATION_STATUSES)
   status?: ConversationStatus;
 

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { InputError } from '@omnihub/channels';
 import { toHttpError } from './domain-errors';
+import { drainBody } from './drain-body';
 
 /** The contract's error body: `{statusCode, message, errors?}`. */
 export interface ApiErrorBody {
@@ -35,8 +36,10 @@ export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(toHttpError(error));
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const requestError = fastifyRequestErrorOf(error);
+    const body = requestError ? fastifyErrorBody(requestError) : this.toBody(toHttpError(error));
     // A 503 is deliberate, and its cause is logged where it was thrown: no stack for each refusal.
     if (body.statusCode >= 500 && body.statusCode !== HttpStatus.SERVICE_UNAVAILABLE) {
       this.logger.error(error instanceof Error ? error.stack : String(error));
@@ -44,7 +47,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (reply.sent) return;
     // Every 503 is a dependency that is down for a moment: tell clients when to come back.
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
+    const send = () => void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
+    // Fastify refuses an oversized body before reading it; the client is still sending.
+    if (requestError?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return void drainBody(http.getRequest<FastifyRequest>().raw).then(send);
+    send();
   }
 
   private toBody(error: unknown): ApiErrorBody {
@@ -56,11 +62,19 @@ export class ApiErrorFilter implements ExceptionFilter {
       const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
       return { statusCode: status, message: text, ...(errors && { errors }) };
     }
-    if (isFastifyRequestError(error)) {
-      return { statusCode: error.statusCode, message: FASTIFY_MESSAGES[error.code] ?? 'The request could not be read' };
-    }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
+}
+
+/** Nest hands Fastify's request errors over wrapped in an HttpException, the original its cause. */
+function fastifyRequestErrorOf(error: unknown): FastifyRequestError | undefined {
+  if (isFastifyRequestError(error)) return error;
+  if (error instanceof HttpException && isFastifyRequestError(error.cause)) return error.cause;
+  return undefined;
+}
+
+function fastifyErrorBody(error: FastifyRequestError): ApiErrorBody {
+  return { statusCode: error.statusCode, message: FASTIFY_MESSAGES[error.code] ?? 'The request could not be read' };
 }
 
 function isFastifyRequestError(error: unknown): error is FastifyRequestError {

@@ -10,6 +10,7 @@ import {
   InvalidCursorError,
   SelfMergeError,
   TaskNotFoundError,
+  TaskReferenceNotFoundError,
 } from '@omnihub/crm-core';
 
 /** crm-core's named errors as the HTTP answers a client can act on. */
@@ -20,6 +21,9 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError) return new NotFoundException(error.message);
   if (error instanceof InvalidCursorError || error instanceof SelfMergeError || error instanceof AssigneeNotFoundError) {
     return new BadRequestException(error.message);
+  }
+  if (error instanceof TaskReferenceNotFoundError) {
+    return new BadRequestException({ statusCode: 400, message: error.message, errors: [{ path: error.field, message: error.message }] });
   }
   if (error instanceof AgentEmailTakenError || error instanceof ConversationReopenConflictError || error instanceof ReplyRefusedError) {
     return new ConflictException(error.message);

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { TASK_STATUSES, type TaskStatus } from '@omnihub/crm-core';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
+import { IsOmittable } from '../http/omittable.decorator';
 
 export class TaskQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TASK_STATUSES })
@@ -17,7 +18,7 @@ export class TaskQueryDto extends PageQueryDto {
 
 export class UpdateTaskDto {
   @ApiPropertyOptional({ enum: TASK_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 

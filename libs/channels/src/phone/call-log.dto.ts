@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInstant } from '../validation/is-instant';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CALL_OUTCOMES = ['answered', 'missed', 'voicemail', 'no_answer', 'callback_requested', 'complaint', 'sale'] as const;
@@ -28,11 +29,11 @@ export class CallLogDto {
   @MaxLength(200)
   agentName?: string;
 
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startedAt: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   endedAt?: string;
 
   @IsOptional()

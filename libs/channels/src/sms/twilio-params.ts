@@ -1,4 +1,5 @@
 import type { InputError } from '../channel-plugin';
+import { unstorableTextProblem } from '../validation/storable-text';
 
 /**
  * A Twilio webhook's form parameters as the urlencoded body parser hands them over: a repeated
@@ -22,6 +23,8 @@ export class TwilioParamReader {
     }
     if (typeof value !== 'string') return this.fail(name, `${name} must be sent once, as a single value`);
     if (value.length > maxLength) return this.fail(name, `${name} must be at most ${maxLength} characters`);
+    const problem = unstorableTextProblem(value);
+    if (problem) return this.fail(name, `${name} ${problem}`);
     return value;
   }
 

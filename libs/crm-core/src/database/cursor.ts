@@ -19,11 +19,20 @@ export function encodeCursor(position: CursorPosition): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Only the form this file writes (`Date#toISOString` of a stored timestamp): `Date.parse` also
+ * reads strings PostgreSQL does not (`"1"`, `"Tue 1 Dec"`), which would reach the query as a 500.
+ */
+function isIssuedInstant(at: unknown): at is string {
+  if (typeof at !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) || at.startsWith('0000')) return false;
+  const time = Date.parse(at);
+  return !Number.isNaN(time) && new Date(time).toISOString() === at;
+}
+
 export function decodeCursor(cursor: string): CursorPosition {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const atValid = at === null || (typeof at === 'string' && !Number.isNaN(Date.parse(at)));
-    if (atValid && typeof id === 'string' && UUID.test(id)) return { at: at as string | null, id };
+    if ((at === null || isIssuedInstant(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
   } catch {
     // fall through: any decoding failure is the same client error
   }

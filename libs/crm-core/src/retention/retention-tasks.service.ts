@@ -24,6 +24,22 @@ export class TaskNotFoundError extends Error {
   }
 }
 
+/** A task's `assigneeId` or `partnerId` that names no agent or partner. */
+export class TaskReferenceNotFoundError extends Error {
+  constructor(
+    readonly field: 'assigneeId' | 'partnerId',
+    id: string,
+  ) {
+    super(`${field} ${id} is not ${field === 'assigneeId' ? 'an agent' : 'a partner'}`);
+  }
+}
+
+/** The foreign keys of retention_tasks, by the field of TaskChange that sets them. */
+const REFERENCE_OF_CONSTRAINT: Record<string, 'assigneeId' | 'partnerId'> = {
+  retention_tasks_assignee_id_fkey: 'assigneeId',
+  retention_tasks_partner_id_fkey: 'partnerId',
+};
+
 /** Retention tasks: what agents and call centres are asked to do about a customer. */
 export class RetentionTasksService {
   constructor(private readonly db: DataSource) {}
@@ -60,8 +76,17 @@ export class RetentionTasksService {
       this.db,
       `UPDATE retention_tasks SET ${sets.join(', ')} WHERE id = $1 RETURNING ${TASK_COLUMNS}`,
       params,
-    );
+    ).catch((error: unknown) => {
+      // The foreign key decides, in the same statement: no look-up that a delete could race.
+      const field = foreignKeyViolated(error);
+      throw field ? new TaskReferenceNotFoundError(field, String(change[field])) : error;
+    });
     if (!rows[0]) throw new TaskNotFoundError(id);
     return toTaskView(rows[0]);
   }
+}
+
+function foreignKeyViolated(error: unknown): 'assigneeId' | 'partnerId' | undefined {
+  const { code, constraint } = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError ?? {};
+  return code === '23503' && constraint ? REFERENCE_OF_CONSTRAINT[constraint] : undefined;
 }

@@ -20,6 +20,7 @@ import { DeliveryStatusProcessor } from './outbound/delivery-status.processor';
 import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
+import { ChatVisitorsPublisher } from './realtime/chat-visitors.publisher';
 
 @Module({
   imports: [
@@ -57,6 +58,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     DeliveryStatusProcessor,
     OutboundSender,
     AgentEventsPublisher,
+    ChatVisitorsPublisher,
     FailedJobsRecorder,
   ],
 })

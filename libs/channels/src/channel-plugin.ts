@@ -69,6 +69,9 @@ export interface OutboundMessage {
   interactionId: string;
   text: string;
   target: ReplyTarget;
+  /** When the agent wrote it, and who: a live channel shows both (chat). */
+  occurredAt: string;
+  authorName: string | null;
 }
 
 export interface SendResult {

@@ -33,7 +33,13 @@ export class ChatVisitor {
   /** Connected, with the session and history the server sends first. */
   static async open(base: string, visitorToken?: string): Promise<ChatVisitor> {
     const visitor = new ChatVisitor(base, visitorToken);
-    await visitor.received('history');
+    const refused = new Promise<never>((_, reject) => visitor.socket.once('connect_error', reject));
+    try {
+      await Promise.race([visitor.received('history'), refused]);
+    } catch (error) {
+      visitor.close();
+      throw error;
+    }
     return visitor;
   }
 

@@ -69,9 +69,6 @@ export interface OutboundMessage {
   interactionId: string;
   text: string;
   target: ReplyTarget;
-  /** When the agent wrote it, and who: a live channel shows both (chat). */
-  occurredAt: string;
-  authorName: string | null;
 }
 
 export interface SendResult {

@@ -44,13 +44,7 @@ export class OutboundSender {
     if (blocked) return this.settle(interactionId, { deliveryStatus: 'blocked', error: blocked, errorCode: null });
     let sent: SendResult;
     try {
-      sent = await replies.send({
-        interactionId,
-        text: pending.text,
-        target: pending.target,
-        occurredAt: pending.occurredAt,
-        authorName: pending.authorName,
-      });
+      sent = await replies.send({ interactionId, text: pending.text, target: pending.target });
     } catch (error) {
       const { retryable, failure } = failureOf(error);
       if (retryable && !lastAttempt) throw error;

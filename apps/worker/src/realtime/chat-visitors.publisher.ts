@@ -1,26 +1,32 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CHAT_NAMESPACE, ChannelRegistry } from '@omnihub/channels';
-import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS, REDIS } from '@omnihub/crm-core';
+import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS, queryRows, REDIS } from '@omnihub/crm-core';
 import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 
 /** socket.io's cluster message type for a broadcast, and the sender id reserved for emitters. */
 const BROADCAST = '3';
 const EMITTER_UID = 'emitter';
 
 /**
- * Gives the chat plug-in its way to visitors: a socket.io broadcast entry for one room of `/chat`,
+ * Lends the chat plug-in its way to visitors: a socket.io broadcast entry for one room of `/chat`,
  * appended to the stream every api instance's adapter reads (as AgentEventsPublisher does for
- * `/agents`), so an agent's reply reaches each open tab of the visitor on any instance.
+ * `/agents`), so an agent's reply reaches each open tab of the visitor on any instance; and the
+ * database, to read who wrote the reply.
  */
 @Injectable()
 export class ChatVisitorsPublisher implements OnModuleInit {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly channels: ChannelRegistry,
+    private readonly db: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.channels.get('chat').deliverVia((room, event, payload) => this.emit(room, event, payload));
+    this.channels.get('chat').deliverVia({
+      emit: (room, event, payload) => this.emit(room, event, payload),
+      sql: { query: (text, values) => queryRows(this.db, text, values) },
+    });
   }
 
   private async emit(room: string, event: string, payload: unknown): Promise<void> {

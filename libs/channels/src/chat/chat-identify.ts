@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ParseResult } from '../channel-plugin';
+import { toE164 } from '../phone-number';
 import { validateInput } from '../validation/validate-input';
 import { ChatIdentifyDto } from './chat.dto';
 
@@ -17,13 +18,9 @@ export function userHashOf(secret: string, value: string): string {
 /**
  * An identify request, checked. With an identity secret, claiming an email or phone needs the
  * site's `userHash` of it (the email when both are given), computed over the value as sent or in
- * its stored form (`normalized`), so a visitor cannot claim someone else's address.
+ * its stored form, so a visitor cannot claim someone else's address.
  */
-export function parseIdentify(
-  payload: unknown,
-  identitySecret: string | undefined,
-  normalized: (kind: 'email' | 'phone', raw: string) => string | null,
-): ParseResult<ChatIdentify> {
+export function parseIdentify(payload: unknown, identitySecret: string | undefined): ParseResult<ChatIdentify> {
   const parsed = validateInput(ChatIdentifyDto, payload);
   if (!parsed.ok) return parsed;
   const { userHash, ...identify } = parsed.value;
@@ -59,6 +56,15 @@ export function parseIdentify(
     }
   }
   return { ok: true, value };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An address in the form identities are stored in (lower-cased email, E.164 phone), or null. */
+function normalized(kind: 'email' | 'phone', raw: string): string | null {
+  if (kind === 'phone') return toE164(raw);
+  const email = raw.trim().toLowerCase();
+  return EMAIL.test(email) ? email : null;
 }
 
 function sameHex(given: string, expected: string): boolean {

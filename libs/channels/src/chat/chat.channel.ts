@@ -8,6 +8,7 @@ import {
   type ReplySender,
   type SendResult,
   type SettingsReader,
+  type SqlClient,
 } from '../channel-plugin';
 import type { InboundInteraction } from '../interaction';
 import { validateInput } from '../validation/validate-input';
@@ -39,8 +40,13 @@ export interface ChatAgentMessage {
   createdAt: string;
 }
 
-/** Emits one event to a socket.io room of the `/chat` namespace on every api instance. */
-export type ChatEmitter = (room: string, event: string, payload: unknown) => Promise<void>;
+/** What the process that sends replies (the worker) lends the plug-in to reach visitors. */
+export interface ChatDelivery {
+  /** Emits one event to a socket.io room of the `/chat` namespace on every api instance. */
+  emit(room: string, event: string, payload: unknown): Promise<void>;
+  /** Reads the reply's author and time, which a visitor is shown. */
+  sql: SqlClient;
+}
 
 /**
  * Website live chat as a plug-in: visitor tokens, the visitor's messages as interactions (one
@@ -52,14 +58,14 @@ export class ChatChannel implements ChannelPlugin {
   readonly channel = 'chat' as const;
   /** Null in a process without a token secret (the worker), which never meets a visitor. */
   readonly tokens: VisitorTokens | null;
-  private emitter?: ChatEmitter;
+  private delivery?: ChatDelivery;
 
   constructor(readonly settings: ChatChannelSettings) {
     this.tokens = settings.tokenSecret ? new VisitorTokens(settings.tokenSecret) : null;
   }
 
-  deliverVia(emitter: ChatEmitter): void {
-    this.emitter = emitter;
+  deliverVia(delivery: ChatDelivery): void {
+    this.delivery = delivery;
   }
 
   /** A visitor's message as the interaction to queue, or why it is refused (nothing stored). */
@@ -93,8 +99,8 @@ export class ChatChannel implements ChannelPlugin {
     };
   }
 
-  parseIdentify(payload: unknown, normalized: (kind: 'email' | 'phone', raw: string) => string | null): ParseResult<ChatIdentify> {
-    return parseIdentify(payload, this.settings.identitySecret, normalized);
+  parseIdentify(payload: unknown): ParseResult<ChatIdentify> {
+    return parseIdentify(payload, this.settings.identitySecret);
   }
 
   readonly replies: ReplySender = {
@@ -107,11 +113,21 @@ export class ChatChannel implements ChannelPlugin {
     send: (message) => this.send(message),
   };
 
-  private async send({ interactionId, text, target, occurredAt, authorName }: OutboundMessage): Promise<SendResult> {
-    if (!this.emitter)
+  private async send({ interactionId, text, target }: OutboundMessage): Promise<SendResult> {
+    if (!this.delivery)
       throw new ChannelSendError('chat replies can only be sent by a process that reaches the visitors (the worker)', true, null);
-    const message: ChatAgentMessage = { id: interactionId, text, from: 'agent', agentName: authorName, createdAt: occurredAt };
-    await this.emitter(target.room ?? visitorRoom(target.to), 'message', message);
+    const [reply] = await this.delivery.sql.query<{ agent_name: string | null; occurred_at: Date }>(
+      `SELECT metadata->>'agentName' AS agent_name, occurred_at FROM interactions WHERE id = $1`,
+      [interactionId],
+    );
+    const message: ChatAgentMessage = {
+      id: interactionId,
+      text,
+      from: 'agent',
+      agentName: reply?.agent_name ?? null,
+      createdAt: new Date(reply?.occurred_at ?? Date.now()).toISOString(),
+    };
+    await this.delivery.emit(target.room ?? visitorRoom(target.to), 'message', message);
     return { providerId: interactionId, status: 'sent' };
   }
 }

@@ -14,9 +14,6 @@ export interface PendingOutbound {
   deliveryStatus: DeliveryStatus | null;
   /** Set once the provider accepted the message: a retried job must not send it twice. */
   providerId: string | null;
-  occurredAt: string;
-  /** The agent who wrote it. */
-  authorName: string | null;
 }
 
 export interface SentOutbound {
@@ -50,16 +47,15 @@ export class OutboundDeliveryService {
       id: string;
       channel: Channel;
       text: string;
-      metadata: Partial<ReplyTarget> & { providerId?: string; agentName?: string };
+      metadata: Partial<ReplyTarget> & { providerId?: string };
       delivery_status: DeliveryStatus | null;
-      occurred_at: Date;
     }>(
       this.db,
-      `SELECT id, channel, text, metadata, delivery_status, occurred_at FROM interactions WHERE id = $1 AND direction = 'outbound' AND kind = 'message'`,
+      `SELECT id, channel, text, metadata, delivery_status FROM interactions WHERE id = $1 AND direction = 'outbound' AND kind = 'message'`,
       [id],
     );
     if (!row) return null;
-    const { to, subject, inReplyTo, references, room, providerId, agentName } = row.metadata;
+    const { to, subject, inReplyTo, references, room, providerId } = row.metadata;
     return {
       id: row.id,
       channel: row.channel,
@@ -67,8 +63,6 @@ export class OutboundDeliveryService {
       target: to ? { to, subject, inReplyTo, references, room } : null,
       deliveryStatus: row.delivery_status,
       providerId: providerId ?? null,
-      occurredAt: row.occurred_at.toISOString(),
-      authorName: agentName ?? null,
     };
   }
 

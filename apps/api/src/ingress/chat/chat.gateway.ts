@@ -10,7 +10,6 @@ import {
   type InputError,
   type VisitorTokens,
 } from '@omnihub/channels';
-import { normalizeIdentity } from '@omnihub/crm-core';
 import type { Namespace, Socket } from 'socket.io';
 import { AgentEventsService } from '../../realtime/agent-events.service';
 import { IngressQueue } from '../ingress-queue.service';
@@ -85,7 +84,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   private async identify(visitorId: string, payload: unknown, ack: Ack): Promise<void> {
-    const parsed = this.chat.parseIdentify(payload, (kind, raw) => normalizeIdentity(kind, raw)?.address ?? null);
+    const parsed = this.chat.parseIdentify(payload);
     if (!parsed.ok) return ack({ ok: false, error: describe(parsed.errors) });
     try {
       ack({ ok: true, customerId: await this.visitors.identify(visitorId, parsed.value) });

@@ -51,8 +51,8 @@ export interface ChatDelivery {
 /**
  * Website live chat as a plug-in: visitor tokens, the visitor's messages as interactions (one
  * conversation per visitor, idempotent per visitor by clientMessageId), identify, and agents'
- * replies delivered to the visitor's room. The process that sends replies (the worker) attaches
- * the emitter it has; the plug-in itself holds no connection.
+ * replies delivered to the visitor's room. The process that sends replies (the worker) lends it
+ * an emitter and a database reader (`deliverVia`); the plug-in itself holds no connection.
  */
 export class ChatChannel implements ChannelPlugin {
   readonly channel = 'chat' as const;

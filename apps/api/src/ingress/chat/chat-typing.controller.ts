@@ -2,9 +2,9 @@ import { Body, ConflictException, Controller, HttpCode, NotFoundException, Param
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { AgentView } from '@omnihub/crm-core';
 import { IsBoolean } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { CurrentAgent } from '../../auth/access.decorators';
 import { ChatRooms } from './chat-rooms.service';
+import { ChatVisitors } from './chat-visitors.service';
 
 export class AgentTypingDto {
   @ApiProperty({ description: 'true while the agent is typing a reply, false when they stop' })
@@ -18,7 +18,7 @@ export class AgentTypingDto {
 @Controller('api/conversations')
 export class ChatTypingController {
   constructor(
-    private readonly db: DataSource,
+    private readonly visitors: ChatVisitors,
     private readonly rooms: ChatRooms,
   ) {}
 
@@ -30,14 +30,11 @@ export class ChatTypingController {
     @Body() { typing }: AgentTypingDto,
     @CurrentAgent() agent: AgentView,
   ): Promise<void> {
-    const [conversation] = (await this.db.query('SELECT channel, thread_key FROM conversations WHERE id = $1', [id])) as {
-      channel: string;
-      thread_key: string;
-    }[];
+    const conversation = await this.visitors.conversation(id);
     if (!conversation) throw new NotFoundException(`conversation ${id} does not exist`);
-    if (conversation.channel !== 'chat' || !conversation.thread_key) {
+    if (!conversation.visitorId) {
       throw new ConflictException(`typing indicators exist only on chat conversations; this one is ${conversation.channel}`);
     }
-    this.rooms.toVisitor(conversation.thread_key, 'typing', { typing, agentName: agent.name });
+    this.rooms.toVisitor(conversation.visitorId, 'typing', { typing, agentName: agent.name });
   }
 }

@@ -46,6 +46,16 @@ export class ChatVisitors {
     return customerId;
   }
 
+  /** A conversation's channel and, for a chat, the visitor it belongs to (its thread key). */
+  async conversation(id: string): Promise<{ channel: string; visitorId: string | null } | null> {
+    const [row] = await this.sql.query<{ channel: string; thread_key: string }>(
+      'SELECT channel, thread_key FROM conversations WHERE id = $1',
+      [id],
+    );
+    if (!row) return null;
+    return { channel: row.channel, visitorId: row.channel === 'chat' && row.thread_key ? row.thread_key : null };
+  }
+
   /** The visitor's open conversation, for agents' typing indicator. */
   async openConversationOf(visitorId: string): Promise<string | null> {
     const [row] = await this.sql.query<{ id: string }>(

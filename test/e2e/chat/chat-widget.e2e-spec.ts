@@ -50,7 +50,7 @@ describe('chat: the widget on /chat-demo in headless Chromium', () => {
     expect(widget.headers.get('content-type')).toMatch(/^application\/javascript/);
   });
 
-  it('sends a message from the chat bubble and shows the agent\u2019s reply, typing and history', async () => {
+  it('sends a message from the chat bubble, shows the agent\u2019s typing and reply, reconnects by itself and keeps the history', async () => {
     await page.goto(`${hub.api.url}/chat-demo`);
     const bubble = page.getByRole('button', { name: 'Chat with us' });
     await bubble.click();
@@ -83,6 +83,15 @@ describe('chat: the widget on /chat-demo in headless Chromium', () => {
     expect(reply.status).toBe(202);
     await log.getByText('Hi! How can we help?').waitFor();
 
+    // The api goes away and comes back: the widget reconnects by itself and carries on.
+    await hub.api.stop();
+    await chat.getByRole('status').getByText('Reconnecting…').waitFor();
+    await hub.api.start();
+    await waitFor('the widget to reconnect', async () => (await chat.getByRole('status').textContent()) === '');
+    await chat.getByRole('textbox', { name: 'Message' }).fill('Still there?');
+    await chat.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await log.getByText('Still there?').waitFor();
+
     // The visitor token is kept: after a reload the same chat comes back as history.
     await page.reload();
     await page.getByRole('button', { name: 'Chat with us' }).press('Enter');
@@ -91,10 +100,12 @@ describe('chat: the widget on /chat-demo in headless Chromium', () => {
     expect(await again.getByRole('listitem').allTextContents()).toEqual([
       'YouHello <b>from</b> the website',
       expect.stringMatching(/Hi! How can we help\?$/),
+      'YouStill there?',
     ]);
     // Keyboard: Escape closes the panel and gives focus back to the bubble.
     await page.keyboard.press('Escape');
     await expect(page.getByRole('dialog', { name: 'Chat' }).isVisible()).resolves.toBe(false);
-    expect(consoleErrors).toEqual([]);
+    // No CSP violation or script error; refused connections while the api was down are expected.
+    expect(consoleErrors.filter((text) => !text.includes('net::ERR_CONNECTION_REFUSED'))).toEqual([]);
   });
 });

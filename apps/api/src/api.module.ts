@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { CustomersModule } from './customers/customers.module';
 import { loggerParams } from './http/logging';
+import { ChatIngressModule } from './ingress/chat/chat-ingress.module';
 import { IngressModule } from './ingress/ingress.module';
 import { PartnersModule } from './partners/partners.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -45,6 +46,7 @@ import { StartupService } from './startup.service';
     CustomersModule,
     RetentionModule,
     IngressModule,
+    ChatIngressModule,
     AdminModule,
   ],
   providers: [StartupService],

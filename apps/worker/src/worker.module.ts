@@ -23,6 +23,7 @@ import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
 import { OutboundSweeper } from './outbound/outbound-sweeper.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
+import { ChatVisitorsPublisher } from './realtime/chat-visitors.publisher';
 import { WorkerShutdown } from './recovery/worker-shutdown.service';
 
 @Module({
@@ -63,6 +64,7 @@ import { WorkerShutdown } from './recovery/worker-shutdown.service';
     DeliveryStatusProcessor,
     OutboundSender,
     AgentEventsPublisher,
+    ChatVisitorsPublisher,
     FailedJobsRecorder,
     OutboundSweeper,
     WorkerShutdown,

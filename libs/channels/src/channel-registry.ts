@@ -1,5 +1,6 @@
 import type { ChannelDefinition, ChannelPlugin, SettingsReader } from './channel-plugin';
 import type { Channel } from './interaction';
+import { CHAT_CHANNEL } from './chat/chat.channel';
 import { PHONE_CHANNEL } from './phone/phone.channel';
 import { SMS_CHANNEL } from './sms/sms.channel';
 
@@ -7,6 +8,7 @@ import { SMS_CHANNEL } from './sms/sms.channel';
 const CHANNEL_DEFINITIONS = {
   sms: SMS_CHANNEL,
   phone: PHONE_CHANNEL,
+  chat: CHAT_CHANNEL,
 } satisfies { [C in Channel]?: ChannelDefinition<unknown, ChannelPlugin & { channel: C }> };
 
 type Definitions = typeof CHANNEL_DEFINITIONS;

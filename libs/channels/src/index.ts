@@ -16,3 +16,8 @@ export * from './sms/sms-keywords';
 export * from './sms/sms-delivery-status';
 export * from './sms/sms-send.errors';
 export * from './sms/twilio-params';
+export * from './chat/chat.channel';
+export * from './chat/chat.dto';
+export * from './chat/chat-history';
+export * from './chat/chat-identify';
+export * from './chat/visitor-token';

@@ -17,5 +17,6 @@ import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
   ],
   controllers: [CallLogsController, TwilioWebhooksController],
   providers: [IngressQueue, DeliveryStatusQueue, TwilioSignatureGuard],
+  exports: [IngressQueue],
 })
 export class IngressModule {}

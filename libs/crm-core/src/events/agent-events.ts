@@ -12,6 +12,8 @@ export interface AgentEventMap {
   'customer.updated': { customer: CustomerSummary };
   'task.created': { task: TaskView };
   'task.updated': { task: TaskView };
+  /** A chat visitor started or stopped typing (extension); `conversationId` null before their first message is stored. */
+  'visitor.typing': { visitorId: string; conversationId: string | null; typing: boolean };
 }
 
 export type AgentEventName = keyof AgentEventMap;

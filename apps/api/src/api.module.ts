@@ -4,6 +4,7 @@ import { CrmCoreModule, HealthModule, RedisModule } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiConfig } from './config/api-config';
 import { ConfigModule } from './config/config.module';
@@ -44,6 +45,7 @@ import { StartupService } from './startup.service';
     CustomersModule,
     RetentionModule,
     IngressModule,
+    AttachmentsModule,
     AdminModule,
   ],
   providers: [StartupService],

@@ -1,10 +1,12 @@
 import type { ChannelDefinition, ChannelPlugin, SettingsReader } from './channel-plugin';
+import { EMAIL_CHANNEL } from './email/email.channel';
 import type { Channel } from './interaction';
 import { PHONE_CHANNEL } from './phone/phone.channel';
 import { SMS_CHANNEL } from './sms/sms.channel';
 
 /** Every channel the hub speaks, one line each. Adding a channel: docs/channels.md. */
 const CHANNEL_DEFINITIONS = {
+  email: EMAIL_CHANNEL,
   sms: SMS_CHANNEL,
   phone: PHONE_CHANNEL,
 } satisfies { [C in Channel]?: ChannelDefinition<unknown, ChannelPlugin & { channel: C }> };

@@ -73,12 +73,13 @@ export class EmailChannel implements ChannelPlugin {
     send: (message) => this.send(message),
   };
 
-  /** The reply answers the customer's latest mail in the conversation, in its thread. */
+  /** The reply answers the customer's latest mail in the conversation (not an auto-reply), in its thread. */
   private async threadOf(sql: SqlClient, { conversationId, customerId }: ReplyRequest): Promise<ReplyTarget> {
     const [latest] = await sql.query<{ external_id: string; subject: string | null; sender: string | null; refs: string[] | null }>(
       `SELECT external_id, subject, metadata->>'from' AS sender, metadata->'references' AS refs FROM interactions
        WHERE conversation_id = $1 AND direction = 'inbound' AND kind = 'message'
-       ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+       -- An agent answers the person, not their out-of-office notice.
+       ORDER BY metadata ? 'automatic', occurred_at DESC, id DESC LIMIT 1`,
       [conversationId],
     );
     if (latest?.sender) {

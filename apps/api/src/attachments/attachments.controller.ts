@@ -17,6 +17,7 @@ export class AttachmentsController {
   @Get(':id')
   @ApiProduces('application/octet-stream')
   @ApiResponse({ status: 200, description: 'the file, as a download' })
+  @ApiResponse({ status: 404, description: 'no attachment with that id' })
   async download(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const attachment = await this.attachments.find(id);
     if (!attachment) throw new NotFoundException(`Attachment ${id} not found`);

@@ -26,6 +26,10 @@ export class EmailWebhookController {
   })
   @ApiResponse({ status: 401, description: 'missing or wrong bearer token' })
   @ApiResponse({ status: 404, description: 'EMAIL_WEBHOOK_TOKEN is not set' })
+  @ApiResponse({ status: 400, description: 'not a message (no sender); nothing stored' })
+  @ApiResponse({ status: 413, description: 'over the inbound size limit (EMAIL_MAX_MESSAGE_BYTES); nothing stored' })
+  @ApiResponse({ status: 415, description: 'the body is not message/rfc822' })
+  @ApiResponse({ status: 503, description: 'the queue is down; nothing stored, retry' })
   async receive(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<EmailReceipt> {
     this.email.checkWebhookToken(authorization);
     if (body === undefined || body === null)

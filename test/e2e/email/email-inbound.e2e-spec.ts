@@ -185,7 +185,10 @@ describe('Email inbound: the SMTP listener and POST /webhooks/email', () => {
     await sendRawOverSmtp(smtpPort, raw);
     expect((await postWebhook(raw)).body).toEqual(first.body);
     const { interactionId } = first.body as { interactionId: string };
-    await waitFor('the message without an id', () => hub.count('SELECT count(*) AS n FROM interactions WHERE id = $1', [interactionId]));
+    await waitFor(
+      'the message without an id',
+      async () => (await hub.count('SELECT count(*) AS n FROM interactions WHERE id = $1', [interactionId])) || undefined,
+    );
     // A later message through the same pipeline, so the redeliveries had their chance.
     await postWebhook(plainEmail('Later', { messageId: '<after-anonymous@example.com>' }));
     await storedByMessageId('<after-anonymous@example.com>');

@@ -150,6 +150,12 @@ describe('parseEmail', () => {
     });
   });
 
+  it('ignores a delay notice: it reports no outcome', async () => {
+    const delayed = bounceOf('<reply-1@hub.test>').replace('Action: failed', 'Action: delayed').replace('Status: 5.1.1', 'Status: 4.4.1');
+    const parsed = await parseEmail(Buffer.from(delayed), { receivedAt: RECEIVED_AT, via: 'webhook' });
+    expect(parsed).toEqual({ ok: true, value: { kind: 'ignored', reason: expect.stringContaining('no outcome') } });
+  });
+
   it('refuses what names no sender', async () => {
     const parsed = await parseEmail(Buffer.from('garbage that is no message'), { receivedAt: RECEIVED_AT, via: 'webhook' });
     expect(parsed).toEqual({ ok: false, errors: [{ path: 'From', message: expect.stringContaining('From must name the sender') }] });

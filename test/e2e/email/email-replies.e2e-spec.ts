@@ -192,6 +192,18 @@ describe('Email replies: threading, reopening, auto-replies and bounces', () => 
     await waitFor('the live failed status', () => liveStatuses(id).includes('failed'));
   });
 
+  it('retries a reply the server defers, then marks it failed with the SMTP error', async () => {
+    sink.deferred.set('busy@example.com', 0);
+    await sendRawOverSmtp(smtpPort, plainEmail('Anyone?', { from: 'busy@example.com', messageId: '<busy-1@example.com>' }));
+    const { conversation_id } = await stored('<busy-1@example.com>');
+    const { id } = await reply(conversation_id, 'Yes, here');
+    // Six attempts, 1 s to 16 s apart.
+    await waitFor('the deferred reply marked failed', async () => (await delivery(id)).delivery_status === 'failed', 90_000);
+    expect(sink.deferred.get('busy@example.com')).toBe(6);
+    expect((await delivery(id)).metadata).toMatchObject({ errorCode: 451, error: expect.stringContaining('Mailbox busy') });
+    await waitFor('the live failed status', () => liveStatuses(id).includes('failed'));
+  });
+
   it('has no webhook without EMAIL_WEBHOOK_TOKEN', async () => {
     const response = await fetch(`${hub.api.url}/webhooks/email`, {
       method: 'POST',

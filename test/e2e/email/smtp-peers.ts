@@ -58,6 +58,8 @@ export class SmtpSink {
   readonly received: Array<{ envelope: { from: string; to: string[] }; raw: string; mail: ParsedMail }> = [];
   /** Recipients the sink refuses permanently, as a server refuses an unknown mailbox. */
   readonly refuse = new Set<string>();
+  /** Recipients the sink answers `451` (try again later), counting each attempt. */
+  readonly deferred = new Map<string, number>();
 
   private constructor(
     readonly port: number,
@@ -72,14 +74,20 @@ export class SmtpSink {
         authOptional: true,
         disabledCommands: ['STARTTLS', 'AUTH'],
         logger: false,
-        onRcptTo: (address, _session, callback) =>
-          sink.refuse.has(address.address)
+        onRcptTo: (address, _session, callback) => {
+          const attempts = sink.deferred.get(address.address);
+          if (attempts !== undefined) {
+            sink.deferred.set(address.address, attempts + 1);
+            return callback(Object.assign(new Error('4.2.0 Mailbox busy, try again later'), { responseCode: 451 }));
+          }
+          return sink.refuse.has(address.address)
             ? callback(
                 Object.assign(new Error('5.1.1 <' + address.address + '>: Recipient address rejected: User unknown'), {
                   responseCode: 550,
                 }),
               )
-            : callback(),
+            : callback();
+        },
         onData: (stream, session, callback) => {
           const chunks: Buffer[] = [];
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -4,6 +4,7 @@ import { CrmCoreModule, HealthModule, ObservabilityModule, RedisModule } from '@
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiConfig } from './config/api-config';
 import { ConfigModule } from './config/config.module';
@@ -47,6 +48,7 @@ import { StartupService } from './startup.service';
     RetentionModule,
     IngressModule,
     ChatIngressModule,
+    AttachmentsModule,
     AdminModule,
   ],
   providers: [StartupService],

@@ -1,4 +1,5 @@
 import type { ChannelDefinition, ChannelPlugin, SettingsReader } from './channel-plugin';
+import { EMAIL_CHANNEL } from './email/email.channel';
 import type { Channel } from './interaction';
 import { CHAT_CHANNEL } from './chat/chat.channel';
 import { PHONE_CHANNEL } from './phone/phone.channel';
@@ -6,6 +7,7 @@ import { SMS_CHANNEL } from './sms/sms.channel';
 
 /** Every channel the hub speaks, one line each. Adding a channel: docs/channels.md. */
 const CHANNEL_DEFINITIONS = {
+  email: EMAIL_CHANNEL,
   sms: SMS_CHANNEL,
   phone: PHONE_CHANNEL,
   chat: CHAT_CHANNEL,

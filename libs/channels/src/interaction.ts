@@ -31,6 +31,19 @@ export interface Identity {
 
 export type InteractionMetadata = Record<string, unknown>;
 
+/**
+ * A file that came with an inbound item. Its bytes ride in the ingest job (base64) and are
+ * stored beside the interaction by its channel's ingest hook; `metadata` keeps only the summary.
+ */
+export interface InboundAttachment {
+  /** Chosen at the edge, so the interaction's metadata can name it before anything is stored. */
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  contentBase64: string;
+}
+
 export interface InboundInteraction {
   channel: Channel;
   direction: Direction;
@@ -60,5 +73,8 @@ export interface InboundInteraction {
    * conversation holding one of them takes this item, and reopens when it was resolved.
    */
   replyTo?: string[];
+  /** The inbox preview when it is not the text's start (an email without its quoted history). */
+  preview?: string;
+  attachments?: InboundAttachment[];
   metadata: InteractionMetadata;
 }

@@ -2,6 +2,7 @@ import { Logger, Module, type DynamicModule, type InjectionToken, type OnApplica
 import { ChannelRegistry, type ChannelSettings } from '@omnihub/channels';
 import { DataSource } from 'typeorm';
 import { AgentsService } from './agents/agents.service';
+import { AttachmentsService } from './attachments/attachments.service';
 import { ConversationsService } from './conversations/conversations.service';
 import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
@@ -16,6 +17,7 @@ import { RetentionTasksService } from './retention/retention-tasks.service';
 /** Services that need only the data source. */
 const DATA_SERVICES = [
   AgentsService,
+  AttachmentsService,
   ConversationsService,
   CustomersService,
   IdentityResolutionService,

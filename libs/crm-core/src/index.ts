@@ -3,6 +3,7 @@ export * from './database/data-source';
 export * from './database/cursor';
 export * from './database/sql';
 export * from './agents/agents.service';
+export * from './attachments/attachments.service';
 export * from './partners/partners.service';
 export * from './customers/customer.view';
 export * from './customers/customer-merge.service';

@@ -53,4 +53,32 @@ describe('ApiConfig', () => {
       'https://hub.example.com',
     );
   });
+
+  it('reads the email channel: the 25 MiB default limit, and every bad email variable named', () => {
+    expect(ApiConfig.fromEnvironment(valid).channels.email).toEqual({
+      smtpUrl: undefined,
+      from: undefined,
+      webhookToken: undefined,
+      inbound: { maxMessageBytes: 25 * 1024 * 1024, maxClients: 100, maxRecipients: 50, socketTimeoutMs: 60_000 },
+    });
+    const broken = () =>
+      ApiConfig.fromEnvironment({
+        ...valid,
+        SMTP_URL: 'http://user:secret-pass@mail',
+        EMAIL_FROM: 'Support',
+        EMAIL_MAX_MESSAGE_BYTES: 'big',
+        SMTP_INBOUND_TLS_KEY: '/etc/key.pem',
+        SMTP_INBOUND_AUTH_USER: 'relay',
+      });
+    for (const problem of [
+      'SMTP_URL must be a smtp: or smtps: URL, got "http://user:***@mail"',
+      'EMAIL_FROM must contain an email address',
+      'EMAIL_MAX_MESSAGE_BYTES must be a positive whole number, got "big"',
+      'SMTP_INBOUND_TLS_KEY and SMTP_INBOUND_TLS_CERT go together',
+      'SMTP_INBOUND_AUTH_USER and SMTP_INBOUND_AUTH_PASSWORD go together',
+    ]) {
+      expect(broken).toThrow(problem);
+    }
+    expect(broken).not.toThrow(/secret-pass/);
+  });
 });

@@ -2,8 +2,12 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { DELIVERY_STATUS_JOB_OPTIONS, DELIVERY_STATUS_QUEUE, INGEST_BULK_QUEUE, INGEST_JOB_OPTIONS, INGEST_QUEUE } from '@omnihub/crm-core';
 import { CallLogsController } from './call-logs/call-logs.controller';
+import { DeliveryStatusQueue } from './delivery-status-queue.service';
+import { EmailIngress } from './email/email-ingress.service';
+import { EmailWebhookController } from './email/email-webhook.controller';
+import { Rfc822BodyParser } from './email/rfc822-body.parser';
+import { SmtpListener } from './email/smtp-listener.service';
 import { IngressQueue } from './ingress-queue.service';
-import { DeliveryStatusQueue } from './sms/delivery-status-queue.service';
 import { TwilioSignatureGuard } from './sms/twilio-signature.guard';
 import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
 
@@ -15,8 +19,8 @@ import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
       { name: DELIVERY_STATUS_QUEUE, defaultJobOptions: DELIVERY_STATUS_JOB_OPTIONS },
     ),
   ],
-  controllers: [CallLogsController, TwilioWebhooksController],
-  providers: [IngressQueue, DeliveryStatusQueue, TwilioSignatureGuard],
+  controllers: [CallLogsController, TwilioWebhooksController, EmailWebhookController],
+  providers: [IngressQueue, DeliveryStatusQueue, TwilioSignatureGuard, EmailIngress, Rfc822BodyParser, SmtpListener],
   exports: [IngressQueue],
 })
 export class IngressModule {}

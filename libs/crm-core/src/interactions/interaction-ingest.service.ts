@@ -86,7 +86,7 @@ export class InteractionIngestService {
       item.idempotencyKey,
       intent,
       item.metadata,
-      previewOf(item.text || item.subject || ''),
+      previewOf(item.preview || item.text || item.subject || ''),
       item.threadKey ?? '',
       item.replyTo ?? [],
     ];

@@ -4,7 +4,7 @@ import { ChannelRegistry, type InputError, type SmsAdapter, type TwilioWebhookPa
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/access.decorators';
 import { IngressQueue } from '../ingress-queue.service';
-import { DeliveryStatusQueue } from './delivery-status-queue.service';
+import { DeliveryStatusQueue } from '../delivery-status-queue.service';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 
 /** TwiML that tells Twilio to send nothing back: agents answer from the inbox. */

@@ -3,7 +3,7 @@ import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common'
 import { DELIVERY_STATUS_JOB, DELIVERY_STATUS_QUEUE, deliveryStatusJobId, type DeliveryStatusJob } from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
 
-/** Delivery news is written by the worker, like every channel-driven change. */
+/** Delivery news (status callbacks, bounces) is written by the worker, like every channel-driven change. */
 @Injectable()
 export class DeliveryStatusQueue {
   private readonly logger = new Logger(DeliveryStatusQueue.name);
@@ -15,8 +15,8 @@ export class DeliveryStatusQueue {
       await this.queue.add(DELIVERY_STATUS_JOB, report, { jobId: deliveryStatusJobId(report) });
     } catch (error) {
       this.logger.error(`could not queue the delivery status of ${report.providerId}: ${(error as Error).message}`);
-      // Twilio retries a callback that fails, so nothing is lost by refusing it now.
-      throw new ServiceUnavailableException('The hub could not queue the status callback right now; nothing was stored. Retry shortly.');
+      // Providers retry a report that fails, so nothing is lost by refusing it now.
+      throw new ServiceUnavailableException('The hub could not queue the delivery report right now; nothing was stored. Retry shortly.');
     }
   }
 }

@@ -1,12 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CHAT_NAMESPACE, ChannelRegistry } from '@omnihub/channels';
-import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS, queryRows, REDIS } from '@omnihub/crm-core';
+import { queryRows, REDIS } from '@omnihub/crm-core';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-
-/** socket.io's cluster message type for a broadcast, and the sender id reserved for emitters. */
-const BROADCAST = '3';
-const EMITTER_UID = 'emitter';
+import { appendBroadcast } from './socket-io-stream';
 
 /**
  * Lends the chat plug-in its way to visitors: a socket.io broadcast entry for one room of `/chat`,
@@ -30,25 +27,6 @@ export class ChatVisitorsPublisher implements OnModuleInit {
   }
 
   private async emit(room: string, event: string, payload: unknown): Promise<void> {
-    const data = JSON.stringify({
-      packet: { type: 2, data: [event, payload], nsp: CHAT_NAMESPACE },
-      opts: { rooms: [room], except: [], flags: {} },
-    });
-    const oldest = String(Date.now() - AGENT_RECOVERY_WINDOW_MS);
-    await this.redis.xadd(
-      AGENT_EVENTS_STREAM,
-      'MINID',
-      '~',
-      oldest,
-      '*',
-      'uid',
-      EMITTER_UID,
-      'nsp',
-      CHAT_NAMESPACE,
-      'type',
-      BROADCAST,
-      'data',
-      data,
-    );
+    await appendBroadcast(this.redis, { nsp: CHAT_NAMESPACE, rooms: [room], event, payload });
   }
 }

@@ -4,7 +4,7 @@
 // This file is the run's outline; each step's work is in bench/lib/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readOptions } from './lib/options.mjs';
+import { HUB_ONLY, readOptions } from './lib/options.mjs';
 import { REPO, RESULTS, WORK, apiMain } from './lib/paths.mjs';
 import { log } from './lib/log.mjs';
 import { killAllSync, sleep, stopAll } from './lib/procs.mjs';
@@ -12,6 +12,8 @@ import { prepareHub, prepareSharedCopy, machineInfo, loadavg } from './lib/prepa
 import { connectAdmin, flushRedisDb, takeBenchLock } from './lib/stores.mjs';
 import { runOne } from './lib/scenario.mjs';
 import { runIsolation } from './lib/isolation.mjs';
+import { runEmail } from './lib/email.mjs';
+import { runChat } from './lib/chat.mjs';
 import { summarise } from './lib/report.mjs';
 import { appendMarkdown, printReport, writeResult } from './lib/output.mjs';
 
@@ -62,10 +64,10 @@ async function main() {
       const order = round % 2 ? opt.sides : [...opt.sides].reverse();
       for (const side of order) {
         if (interrupted) return;
-        if (scenario === 'isolation' && side === 'floor') continue; // the floor has no call logs
+        if (HUB_ONLY.includes(scenario) && side === 'floor') continue; // the floor speaks SMS only
         const t = Date.now();
         try {
-          const rows = scenario === 'isolation' ? await runIsolation(round, ctx, opt) : await runOne(side, scenario, round, ctx, opt);
+          const rows = await (HUB_ALONE[scenario] ?? runOne.bind(null, side, scenario))(round, ctx, opt);
           for (const s of [].concat(rows)) {
             runs.push(s);
             log(`${s.id}: ${runLine(s)} (${Math.round((Date.now() - t) / 1000)} s)`);
@@ -108,11 +110,16 @@ async function main() {
       .join(' ')}`.trim(),
   };
   if (opt.scenarios.includes('isolation')) meta.isolation = opt.isolation;
+  if (opt.scenarios.includes('email')) meta.email = opt.email;
+  if (opt.scenarios.includes('chat')) meta.chat = opt.chat;
   const resultFile = writeResult(stamp, { label, meta, machine, options: opt, summary, runs });
   printReport({ summary, runs, meta, opt, resultFile, profDir: ctx.profDir });
   if (writeMd) appendMarkdown(summary, meta);
   if (runs.some((r) => r.error)) process.exitCode = 1;
 }
+
+/** The hub-only scenarios: one run on the hub, several rows. */
+const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat };
 
 /** One finished run's figures on one progress line. */
 function runLine(s) {
@@ -122,6 +129,8 @@ function runLine(s) {
     s.drainPerSec != null && `drained ${s.drainPerSec}/s`,
     s.p99Ratio !== undefined &&
       `p99 ratio to idle ${s.p99Ratio}, import ${s.importPerSec} call logs/s, stored ${s.importStored}/${s.importCount}`,
+    s.emailToSms != null && `${s.mailKB} KB mails, ${s.emailToSms}× the SMS max msg/s`,
+    s.chatP99Ratio !== undefined && `${s.visitors} visitors, p99 ${s.chatP99Ratio}× the SMS p99, api ${s.kbPerVisitor} KB RSS/visitor`,
     `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
     `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
     s.crashed.length && s.crashed.join(', '),

@@ -10,15 +10,20 @@ hub/floor for every figure (medians over rounds).
   --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
   --customers N           distinct customers (default 2000)
   --rounds N              rounds; each runs every scenario on both sides (default 3)
-  --scenarios LIST        any of max,100,300,1000,split,isolation (default max,100,300,1000); split
+  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat (default max,100,300,1000); split
                           measures each process kind alone: the api fills the paused ingest queue as
                           fast as it can (no worker consuming), then the worker(s) drain it (no agent
                           connected), giving the ceiling of one api and of one worker; isolation (hub
                           only) measures SMS at --isolation-rate idle, then again while a bulk import
-                          of --import-count call logs is posted, and reports the p99 ratio
+                          of --import-count call logs is posted, and reports the p99 ratio; email
+                          (hub only) measures an SMS max pass, then --email-count mails through the
+                          webhook, through SMTP and through both, and reports email msg/s ÷ SMS msg/s;
+                          chat (hub only) measures SMS at --chat-rate, then --chat-visitors visitor
+                          sockets sending at the same rate, and reports the p99 ratio and the api's
+                          memory per visitor
   --rate-seconds S        length of the fixed-rate runs (default 30)
   --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100,
-                          5000 call logs to import
+                          5000 call logs to import, 300 mails per email pass
   --hub-apis N            api processes (default 1); >1 puts a round-robin TCP balancer in front
   --hub-workers N         worker processes (default 1); the floor runs the same topology
   --worker-concurrency N  jobs in flight per worker process, both sides (default 16)
@@ -29,6 +34,16 @@ hub/floor for every figure (medians over rounds).
   --import-count N        isolation: call logs imported during the second phase (default 100000)
   --import-batch N        isolation: call logs per POST /api/call-logs, 1–1000 (default 1000)
   --import-concurrency N  isolation: import requests in flight (default 4)
+  --email-count N         email: mails per pass (webhook, SMTP, both), default 2000
+  --email-bytes N         email: size of each mail, bytes (default 20480)
+  --email-attachment-bytes N  email: size of its attachment before base64, bytes (default 2048)
+  --email-concurrency N   email: webhook requests in flight (default 16)
+  --smtp-connections N    email: SMTP connections (nodemailer pool), two mails queued per connection
+                          (default 8)
+  --chat-visitors N       chat: visitor sockets connected to one hub (default 1000)
+  --chat-rate R           chat: messages/s offered in total, and the SMS rate it is compared with
+                          (default 300)
+  --chat-connect-concurrency N  chat: visitors connecting at once (default 50)
   --commit REV            bench this commit instead of ./dist: exported with git archive into
                           bench/.work/hub-<sha>/ and built there (others' working tree and dist/
                           are left alone)
@@ -45,6 +60,9 @@ Uses the PostgreSQL databases omnihub_bench (hub) and omnihub_bench_floor (floor
 created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every run (FLUSHDB only).
 Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
+
+/** Scenarios the floor cannot run: it has no call logs, no email and no chat. */
+export const HUB_ONLY = ['isolation', 'email', 'chat'];
 
 /** Parses `argv`; prints the help and exits on --help, exits 2 on a bad value. */
 export function readOptions(argv) {
@@ -67,6 +85,14 @@ export function readOptions(argv) {
       'import-count': { type: 'string' },
       'import-batch': { type: 'string', default: '1000' },
       'import-concurrency': { type: 'string', default: '4' },
+      'email-count': { type: 'string' },
+      'email-bytes': { type: 'string', default: '20480' },
+      'email-attachment-bytes': { type: 'string', default: '2048' },
+      'email-concurrency': { type: 'string', default: '16' },
+      'smtp-connections': { type: 'string', default: '8' },
+      'chat-visitors': { type: 'string', default: '1000' },
+      'chat-rate': { type: 'string', default: '300' },
+      'chat-connect-concurrency': { type: 'string', default: '50' },
       commit: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -99,12 +125,24 @@ export function readOptions(argv) {
       importBatch: int('import-batch', a['import-batch'], 1, 1000),
       importConcurrency: int('import-concurrency', a['import-concurrency'], 1),
     },
+    email: {
+      count: int('email-count', a['email-count'] ?? (quick ? 300 : 2000), 1),
+      bytes: int('email-bytes', a['email-bytes'], 1000),
+      attachmentBytes: int('email-attachment-bytes', a['email-attachment-bytes'], 1),
+      concurrency: int('email-concurrency', a['email-concurrency'], 1),
+      smtpConnections: int('smtp-connections', a['smtp-connections'], 1, 90),
+    },
+    chat: {
+      visitors: int('chat-visitors', a['chat-visitors'], 1),
+      rate: int('chat-rate', a['chat-rate'], 1),
+      connectConcurrency: int('chat-connect-concurrency', a['chat-connect-concurrency'], 1),
+    },
     profile: a.profile,
     trace: a.trace,
   };
   for (const s of opt.scenarios) {
-    if (s !== 'max' && s !== 'split' && s !== 'isolation' && !(Number(s) > 0)) {
-      console.error(`--scenarios: "${s}" is neither max, split, isolation nor a rate`);
+    if (!['max', 'split', ...HUB_ONLY].includes(s) && !(Number(s) > 0)) {
+      console.error(`--scenarios: "${s}" is neither max, split, isolation, email, chat nor a rate`);
       process.exit(2);
     }
   }
@@ -114,9 +152,11 @@ export function readOptions(argv) {
       process.exit(2);
     }
   }
-  if (opt.scenarios.includes('isolation') && !opt.sides.includes('hub')) {
-    console.error('--scenarios isolation runs on the hub only (the floor has no call logs): add hub to --sides');
-    process.exit(2);
+  for (const s of HUB_ONLY) {
+    if (opt.scenarios.includes(s) && !opt.sides.includes('hub')) {
+      console.error(`--scenarios ${s} runs on the hub only (the floor speaks SMS only): add hub to --sides`);
+      process.exit(2);
+    }
   }
   return { opt, commit: a.commit, writeMd: a['write-md'], label: a.label ?? null };
 }

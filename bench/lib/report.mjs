@@ -9,6 +9,12 @@ export const SCENARIO_TITLES = {
   'worker-alone': 'worker alone: draining the queue the api filled',
   'isolation-idle': 'isolation, phase 1: SMS at a fixed rate, nothing else running',
   'isolation-import': 'isolation, phase 2: the same SMS load while call logs are imported',
+  'email-sms': 'email run, SMS as fast as possible (the ratio\u2019s denominator)',
+  'email-webhook': 'email through POST /webhooks/email, as fast as possible',
+  'email-smtp': 'email through the SMTP listener, as fast as possible',
+  'email-both': 'email through the webhook and SMTP at once, as fast as possible',
+  'chat-sms': 'chat run, SMS at the chat rate (the ratio\u2019s denominator)',
+  chat: 'chat: visitor sockets at a fixed total rate',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -48,7 +54,26 @@ export const ISOLATION_FIGURES = [
   ['importMissing', 'call logs not stored (sum of rounds)', (r) => r.importMissing, 'sum'],
   ['smsOverlap', 'share of the SMS sending time the import covered', (r) => r.smsOverlap],
 ];
-const figuresFor = (scenario) => (scenario.startsWith('isolation') ? [...FIGURES, ...ISOLATION_FIGURES] : FIGURES);
+// The email and chat scenarios' own figures, on their rows only.
+export const EMAIL_FIGURES = [
+  ['emailToSms', 'email msg/s ÷ SMS max msg/s (same run)', (r) => r.emailToSms],
+  ['mailKB', 'mean mail size KB', (r) => r.mailKB],
+];
+export const CHAT_FIGURES = [
+  ['chatP99Ratio', 'chat e2e p99 / SMS p99 at the same rate (same run)', (r) => r.chatP99Ratio],
+  ['visitors', 'visitor sockets connected', (r) => r.visitors],
+  ['kbPerVisitor', 'api RSS KB per connected visitor', (r) => r.kbPerVisitor],
+  ['visitorsConnectPerSec', 'visitors connected/s (until their session)', (r) => r.visitorsConnectPerSec],
+  ['visitorDisconnects', 'visitor sockets not connected at the end (sum of rounds)', (r) => r.visitorDisconnects, 'sum'],
+];
+const figuresFor = (scenario) =>
+  scenario.startsWith('isolation')
+    ? [...FIGURES, ...ISOLATION_FIGURES]
+    : /^email-(webhook|smtp|both)$/.test(scenario)
+      ? [...FIGURES, ...EMAIL_FIGURES]
+      : scenario === 'chat'
+        ? [...FIGURES, ...CHAT_FIGURES]
+        : FIGURES;
 
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -113,8 +138,7 @@ export function consoleReport(summary, meta) {
     parts.push(`\n== ${SCENARIO_TITLES[scn] ?? scn}  (runs: hub ${entry.runs.hub ?? 0}, floor ${entry.runs.floor ?? 0}; medians)`);
     parts.push(textTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
   }
-  const verdict = isolationVerdict(summary, meta);
-  if (verdict) parts.push(`\n== ${verdict}`);
+  for (const verdict of verdicts(summary, meta)) parts.push(`\n== ${verdict}`);
   return parts.join('\n');
 }
 
@@ -134,6 +158,45 @@ export function isolationVerdict(summary, meta) {
     `during the import ${fmt(busy.e2eP99)} ms, ratio ${fmtRatio(busy.p99Ratio)}: ${met}; ` +
     `import ${fmt(busy.importPerSec)} call logs/s, ${fmt(busy.importMissing)} not stored; ${fmt(lost)} SMS lost; ` +
     `the import covered ${typeof busy.smsOverlap === 'number' ? `${Math.round(busy.smsOverlap * 100)} %` : '–'} of the SMS sending time`
+  );
+}
+
+const verdicts = (summary, meta) =>
+  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta)].filter(Boolean);
+
+/** The email scenario's answer in one sentence (issue 15: email msg/s ≥ 0.4 × SMS msg/s, 0 lost), or null. */
+export function emailVerdict(summary, meta) {
+  const sms = summary.find((e) => e.scenario === 'email-sms')?.hub;
+  const ways = ['webhook', 'smtp', 'both'].map((w) => [w, summary.find((e) => e.scenario === `email-${w}`)?.hub]).filter(([, h]) => h);
+  if (!sms || !ways.length) return null;
+  const e = meta?.email;
+  const sizes = e
+    ? `; ${fmt(e.count)} mails per pass of ${fmt(e.bytes / 1024)} KB with a ${fmt(e.attachmentBytes / 1024)} KB attachment`
+    : '';
+  const met = (h) => (typeof h.emailToSms === 'number' ? (h.emailToSms >= 0.4 && h.lost === 0 ? 'met' : 'NOT met') : 'unknown');
+  return (
+    `email (target: email msg/s ≥ 0.4 × SMS max msg/s, 0 lost${sizes}): SMS ${fmt(sms.e2ePerSec)} msg/s; ` +
+    ways
+      .map(
+        ([w, h]) =>
+          `${w} ${fmt(h.e2ePerSec)} msg/s, ratio ${fmtRatio(h.emailToSms)}, ${fmt(h.lost)} lost, ${fmt(h.duplicates)} dup: ${met(h)}`,
+      )
+      .join('; ')
+  );
+}
+
+/** The chat scenario's answer in one sentence (issue 16: chat p99 ≤ 1.5 × SMS p99 at the same rate), or null. */
+export function chatVerdict(summary, meta) {
+  const sms = summary.find((e) => e.scenario === 'chat-sms')?.hub;
+  const chat = summary.find((e) => e.scenario === 'chat')?.hub;
+  if (!sms || !chat) return null;
+  const met = typeof chat.chatP99Ratio === 'number' ? (chat.chatP99Ratio <= 1.5 ? 'met' : 'NOT met') : 'unknown';
+  const c = meta?.chat;
+  const sizes = c ? `, ${fmt(c.visitors)} visitors, ${fmt(c.rate)} msg/s` : '';
+  return (
+    `chat (target: chat p99 ≤ 1.5 × SMS p99 at the same rate${sizes}): chat e2e p50/p95/p99 ${fmt(chat.e2eP50)}/${fmt(chat.e2eP95)}/${fmt(chat.e2eP99)} ms, ` +
+    `SMS p99 ${fmt(sms.e2eP99)} ms, ratio ${fmtRatio(chat.chatP99Ratio)}: ${met}; ${fmt(chat.lost)} chat lost, ${fmt(sms.lost)} SMS lost; ` +
+    `api ${fmt(chat.kbPerVisitor)} KB RSS per connected visitor`
   );
 }
 
@@ -185,8 +248,7 @@ export function markdownReport(summary, meta) {
       compact,
     ),
   );
-  const verdict = isolationVerdict(summary, meta);
-  if (verdict) lines.push('', `${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
+  for (const verdict of verdicts(summary, meta)) lines.push('', `${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
   for (const entry of summary) {
     const scn = entry.scenario;
     lines.push('');

@@ -11,13 +11,15 @@ export const SECRETS = {
   adminEmail: 'admin@bench.test',
   adminPassword: 'bench-admin-password-1',
   twilioAuthToken: 'bench0auth0token0123456789abcdef',
+  emailWebhookToken: 'bench-email-webhook-token-0123456789',
 };
 
 /**
  * Starts `side` for the run `id`, logs in `dir`. pauseQueue: the ingest queue is paused before any
- * worker starts (the `split` scenario). ctx: { hubRoot, profDir, hubChecked }.
+ * worker starts (the `split` scenario). hubEnv(name): more variables for the hub's process `name`
+ * (api0, worker0, ...: the email and chat scenarios' settings). ctx: { hubRoot, profDir, hubChecked }.
  */
-export async function startSide(side, { id, dir, pauseQueue, opt, ctx }) {
+export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = () => ({}) }) {
   const { db, redisDb } = SIDES[side];
   const apiPorts = [];
   for (let i = 0; i < opt.apis; i++) apiPorts.push(await freePort());
@@ -56,7 +58,7 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx }) {
       const p = startNode(
         `api${i}`,
         [...nodeArgs(`api${i}`), apiMain(ctx.hubRoot)],
-        { ...env, ...urls(`api${i}`), PORT: String(port) },
+        { ...env, ...hubEnv(`api${i}`), ...urls(`api${i}`), PORT: String(port) },
         path.join(dir, `api${i}.log`),
         { cwd: ctx.hubRoot },
       );
@@ -69,7 +71,7 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx }) {
       const p = startNode(
         `worker${j}`,
         [...nodeArgs(`worker${j}`), workerMain(ctx.hubRoot)],
-        { ...env, ...urls(`worker${j}`), PORT: String(port) },
+        { ...env, ...hubEnv(`worker${j}`), ...urls(`worker${j}`), PORT: String(port) },
         path.join(dir, `worker${j}.log`),
         { cwd: ctx.hubRoot },
       );

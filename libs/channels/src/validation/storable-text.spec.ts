@@ -37,4 +37,9 @@ describe('findUnstorableText', () => {
   it('passes numbers, booleans, null and good text', () => {
     expect(findUnstorableText({ a: 1, b: true, c: null, d: [1.5, 'x'], e: { f: 'y' } })).toEqual([]);
   });
+
+  it('leaves raw bytes to their parser instead of walking them byte by byte', () => {
+    expect(findUnstorableText(Buffer.from('raw mail with a \u0000 byte'))).toEqual([]);
+    expect(findUnstorableText({ file: new Uint8Array([0, 1, 2]) })).toEqual([]);
+  });
 });

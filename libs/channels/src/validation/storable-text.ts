@@ -33,7 +33,8 @@ export function findUnstorableText(input: unknown, root = ''): InputError[] {
       if (problem) errors.push({ path: path || '(body)', message: `${path || 'the body'} ${problem}` });
       continue;
     }
-    if (typeof value !== 'object' || value === null) continue;
+    // Raw bytes (a mail posted as message/rfc822) are no text yet: their parser checks what it decodes.
+    if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) continue;
     if (depth >= MAX_INPUT_DEPTH) {
       errors.push({ path: path || '(body)', message: `${path || 'the body'} is nested more than ${MAX_INPUT_DEPTH} levels deep` });
       continue;

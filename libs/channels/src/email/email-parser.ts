@@ -6,6 +6,7 @@ import { interactionIdOf } from '../interaction-id';
 import type { InboundAttachment, InboundInteraction } from '../interaction';
 import { deliveryReportOf } from './delivery-status-notification';
 import { automaticReasonOf, messageIdsIn } from './email-headers';
+import { repairUnstorableText } from '../validation/storable-text';
 import { sanitizeEmailHtml, textOfSanitizedHtml } from './email-html';
 import { latestReplyOf } from './email-quotes';
 
@@ -92,7 +93,7 @@ export async function parseEmail(raw: Buffer, { receivedAt, via }: EmailInboundC
       ...(automatic && { automatic }),
     },
   };
-  return { ok: true, value: { kind: 'interaction', interaction } };
+  return { ok: true, value: { kind: 'interaction', interaction: repairUnstorableText(interaction) } };
 }
 
 function firstAddress(header: AddressObject | AddressObject[] | undefined): { address: string; name?: string } | undefined {

@@ -1,4 +1,4 @@
-import { findUnstorableText, MAX_INPUT_DEPTH, unstorableTextProblem } from './storable-text';
+import { findUnstorableText, repairUnstorableText, MAX_INPUT_DEPTH, unstorableTextProblem } from './storable-text';
 
 describe('unstorableTextProblem', () => {
   it.each(['plain', 'tab\tnew\nline', 'bell\u0007 escape\u001b del\u007f c1\u0085', 'emoji 😀 pair \ud83d\ude00', '\ufffe\uffff', ''])(
@@ -41,5 +41,16 @@ describe('findUnstorableText', () => {
   it('leaves raw bytes to their parser instead of walking them byte by byte', () => {
     expect(findUnstorableText(Buffer.from('raw mail with a \u0000 byte'))).toEqual([]);
     expect(findUnstorableText({ file: new Uint8Array([0, 1, 2]) })).toEqual([]);
+  });
+});
+
+describe('repairUnstorableText', () => {
+  it('drops NUL and replaces lone surrogates everywhere, keeping bytes and good text', () => {
+    const bytes = Buffer.from([0, 1]);
+    expect(repairUnstorableText({ text: 'a\u0000b', list: ['\uD800x', 'ok \uD83D\uDE00'], bytes })).toEqual({
+      text: 'ab',
+      list: ['\uFFFDx', 'ok \uD83D\uDE00'],
+      bytes,
+    });
   });
 });

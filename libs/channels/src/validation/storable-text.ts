@@ -50,3 +50,15 @@ export function findUnstorableText(input: unknown, root = ''): InputError[] {
   }
   return errors;
 }
+
+/**
+ * For text decoded from a provider's bytes (a mail's parts), which no sender can correct: the same
+ * characters repaired rather than refused, NUL dropped and a lone surrogate made U+FFFD, so the
+ * message is stored instead of failing for good in the worker.
+ */
+export function repairUnstorableText<T>(value: T): T {
+  if (typeof value === 'string') return value.split('\u0000').join('').replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD') as T;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => repairUnstorableText(item)) as T;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [repairUnstorableText(key), repairUnstorableText(item)])) as T;
+}

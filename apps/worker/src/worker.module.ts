@@ -8,6 +8,7 @@ import {
   INGEST_BULK_QUEUE,
   INGEST_QUEUE,
   OUTBOUND_SEND_QUEUE,
+  RETENTION_SCAN_QUEUE,
   RedisModule,
 } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
@@ -21,6 +22,7 @@ import { OutboundSendProcessor } from './outbound/outbound-send.processor';
 import { OutboundSender } from './outbound/outbound-sender.service';
 import { OutboundSweeper } from './outbound/outbound-sweeper.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
+import { RetentionScanProcessor } from './retention/retention-scan.processor';
 
 @Module({
   imports: [
@@ -48,6 +50,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
       { name: OUTBOUND_SEND_QUEUE },
       { name: DELIVERY_STATUS_QUEUE },
       { name: FAILED_JOBS_QUEUE },
+      { name: RETENTION_SCAN_QUEUE },
     ),
     HealthModule,
   ],
@@ -60,6 +63,7 @@ import { AgentEventsPublisher } from './realtime/agent-events.publisher';
     AgentEventsPublisher,
     FailedJobsRecorder,
     OutboundSweeper,
+    RetentionScanProcessor,
   ],
 })
 export class WorkerModule {}

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { ChannelRegistry, type ChannelSettings } from '@omnihub/channels';
 import { DataSource } from 'typeorm';
+import { AccountsService } from './accounts/accounts.service';
 import { AgentsService } from './agents/agents.service';
 import { ConversationsService } from './conversations/conversations.service';
 import { CustomersService } from './customers/customers.service';
@@ -10,10 +11,16 @@ import { InteractionIngestService } from './interactions/interaction-ingest.serv
 import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
 import { OutboundMessagesService } from './outbound/outbound-messages.service';
 import { PartnersService } from './partners/partners.service';
+import { BusinessEventsService } from './lifecycle/business-events.service';
+import { LifecycleHistoryService } from './lifecycle/lifecycle-history.service';
+import { RetentionEvaluationService } from './retention/retention-evaluation.service';
+import { RetentionIngestService } from './retention/retention-ingest.service';
+import { RetentionScanService } from './retention/retention-scan.service';
 import { RetentionTasksService } from './retention/retention-tasks.service';
 
 /** Services that need only the data source. */
 const DATA_SERVICES = [
+  AccountsService,
   AgentsService,
   ConversationsService,
   CustomersService,
@@ -21,7 +28,12 @@ const DATA_SERVICES = [
   OutboundDeliveryService,
   PartnersService,
   RetentionTasksService,
+  RetentionEvaluationService,
+  LifecycleHistoryService,
 ];
+
+/** Services that act through the retention evaluation (lifecycle and attrition rules). */
+const EVALUATING_SERVICES = [BusinessEventsService, RetentionScanService];
 
 /** Services that also apply channels' own rules, through their plug-ins. */
 const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];
@@ -54,8 +66,19 @@ export class CrmCoreModule implements OnApplicationShutdown {
         useFactory: (db: DataSource, channels: ChannelRegistry) => new service(db, channels),
         inject: [DataSource, ChannelRegistry],
       })),
+      ...EVALUATING_SERVICES.map((service) => ({
+        provide: service,
+        useFactory: (db: DataSource, evaluation: RetentionEvaluationService) => new service(db, evaluation),
+        inject: [DataSource, RetentionEvaluationService],
+      })),
+      {
+        provide: RetentionIngestService,
+        useFactory: (db: DataSource, channels: ChannelRegistry, evaluation: RetentionEvaluationService) =>
+          new RetentionIngestService(db, channels, evaluation),
+        inject: [DataSource, ChannelRegistry, RetentionEvaluationService],
+      },
     ];
-    const exports = [DataSource, ChannelRegistry, ...DATA_SERVICES, ...CHANNEL_SERVICES];
+    const exports = [DataSource, ChannelRegistry, ...DATA_SERVICES, ...CHANNEL_SERVICES, ...EVALUATING_SERVICES, RetentionIngestService];
     return { module: CrmCoreModule, global: true, providers, exports };
   }
 

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { ReplyInvalidError, ReplyRefusedError } from '@omnihub/channels';
 import {
+  AccountNotFoundError,
   AgentEmailTakenError,
   AgentNotFoundError,
   AssigneeNotFoundError,
@@ -10,6 +11,7 @@ import {
   InvalidCursorError,
   SelfMergeError,
   TaskNotFoundError,
+  TaskReferenceError,
 } from '@omnihub/crm-core';
 
 /** crm-core's named errors as the HTTP answers a client can act on. */
@@ -18,7 +20,13 @@ export function toHttpError(error: unknown): unknown {
     return new NotFoundException(error.message);
   }
   if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError) return new NotFoundException(error.message);
-  if (error instanceof InvalidCursorError || error instanceof SelfMergeError || error instanceof AssigneeNotFoundError) {
+  if (
+    error instanceof InvalidCursorError ||
+    error instanceof SelfMergeError ||
+    error instanceof AssigneeNotFoundError ||
+    error instanceof TaskReferenceError ||
+    error instanceof AccountNotFoundError
+  ) {
     return new BadRequestException(error.message);
   }
   if (error instanceof AgentEmailTakenError || error instanceof ConversationReopenConflictError || error instanceof ReplyRefusedError) {

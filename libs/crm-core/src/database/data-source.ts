@@ -3,6 +3,7 @@ import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-s
 import { SmsOptOuts1795392000000 } from './migrations/1795392000000-sms-opt-outs';
 import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-function';
 import { ConversationThreads1796000000000 } from './migrations/1796000000000-conversation-threads';
+import { Retention1796100000000 } from './migrations/1796100000000-retention';
 import { applyRepeatableSql } from './repeatable-sql';
 
 export const MIGRATIONS = [
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   SmsOptOuts1795392000000,
   IngestFunction1795400000000,
   ConversationThreads1796000000000,
+  Retention1796100000000,
 ];
 
 export interface DatabaseSettings {

@@ -1,10 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../database/cursor';
 import { queryRows } from '../database/sql';
-import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskStatus, type TaskView } from './task.view';
+import { TASK_COLUMNS, toTaskView, type TaskKind, type TaskRow, type TaskSeverity, type TaskStatus, type TaskView } from './task.view';
 
 export interface TaskQuery {
   status?: TaskStatus;
+  kind?: TaskKind;
+  severity?: TaskSeverity;
+  customerId?: string;
   assigneeId?: string;
   partnerId?: string;
   cursor?: string;
@@ -18,6 +21,17 @@ export interface TaskChange {
   partnerId?: string | null;
 }
 
+export interface FollowUpInput {
+  customerId: string;
+  reason: string;
+  dueAt?: string;
+  assigneeId?: string;
+  partnerId?: string;
+}
+
+/** A task names an agent, partner or customer that does not exist: the client's error. */
+export class TaskReferenceError extends Error {}
+
 export class TaskNotFoundError extends Error {
   constructor(id: string) {
     super(`task ${id} does not exist`);
@@ -29,11 +43,14 @@ export class RetentionTasksService {
   constructor(private readonly db: DataSource) {}
 
   /** Newest first. */
-  async list({ status, assigneeId, partnerId, cursor, limit }: TaskQuery): Promise<Page<TaskView>> {
+  async list({ status, kind, severity, customerId, assigneeId, partnerId, cursor, limit }: TaskQuery): Promise<Page<TaskView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     if (status) where.push(`status = ${param(status)}`);
+    if (kind) where.push(`kind = ${param(kind)}`);
+    if (severity) where.push(`severity = ${param(severity)}`);
+    if (customerId) where.push(`customer_id = ${param(customerId)}`);
     if (assigneeId) where.push(`assignee_id = ${param(assigneeId)}`);
     if (partnerId) where.push(`partner_id = ${param(partnerId)}`);
     if (cursor) {
@@ -49,6 +66,32 @@ export class RetentionTasksService {
     return toPage(rows, limit, toTaskView, (row) => ({ at: row.created_at.toISOString(), id: row.id }));
   }
 
+  /** A follow-up an agent asks for (`low` unless the agent escalates it). */
+  async createFollowUp(input: FollowUpInput): Promise<TaskView> {
+    try {
+      const [row] = await queryRows<TaskRow>(
+        this.db,
+        `INSERT INTO retention_tasks (customer_id, kind, reason, severity, due_at, assignee_id, partner_id)
+         VALUES (COALESCE((SELECT into_id FROM customer_merges WHERE merged_id = $1), $1), 'follow_up', $2, 'low', $3, $4, $5)
+         RETURNING ${TASK_COLUMNS}`,
+        [input.customerId, input.reason, input.dueAt ?? null, input.assigneeId ?? null, input.partnerId ?? null],
+      );
+      return toTaskView(row);
+    } catch (error) {
+      throw referenceError(error) ?? error;
+    }
+  }
+
+  /** Whether each task id is a task assigned to this partner (call logs may only close those). */
+  async assignedToPartner(taskIds: readonly string[], partnerId: string): Promise<Set<string>> {
+    if (!taskIds.length) return new Set();
+    const rows = await queryRows<{ id: string }>(this.db, 'SELECT id FROM retention_tasks WHERE id = ANY($1::uuid[]) AND partner_id = $2', [
+      taskIds,
+      partnerId,
+    ]);
+    return new Set(rows.map((row) => row.id));
+  }
+
   async change(id: string, change: TaskChange): Promise<TaskView> {
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [id];
@@ -60,8 +103,18 @@ export class RetentionTasksService {
       this.db,
       `UPDATE retention_tasks SET ${sets.join(', ')} WHERE id = $1 RETURNING ${TASK_COLUMNS}`,
       params,
-    );
+    ).catch((error: unknown) => {
+      throw referenceError(error) ?? error;
+    });
     if (!rows[0]) throw new TaskNotFoundError(id);
     return toTaskView(rows[0]);
   }
+}
+
+/** A foreign key the task refers to does not exist. */
+function referenceError(error: unknown): TaskReferenceError | null {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  if (code !== '23503') return null;
+  const field = constraint?.includes('assignee') ? 'assigneeId' : constraint?.includes('partner') ? 'partnerId' : 'customerId';
+  return new TaskReferenceError(`${field} does not name an existing ${field.replace('Id', '')}`);
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { InboundInteraction } from '@omnihub/channels';
 import { CustomersService } from '@omnihub/crm-core/customers/customers.service';
+import { mergeCustomers } from '@omnihub/crm-core/customers/customer-merge.service';
 import { InteractionIngestService } from '@omnihub/crm-core/interactions/interaction-ingest.service';
 import { BusinessEventsService, type BusinessEventInput } from '@omnihub/crm-core/lifecycle/business-events.service';
 import { LifecycleHistoryService } from '@omnihub/crm-core/lifecycle/lifecycle-history.service';
@@ -270,5 +271,21 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     const few = await counted(short);
     expect(await counted(long)).toBe(few);
     expect(few).toBeLessThanOrEqual(8);
+  });
+
+  it('a merge keeps one open attrition task, and moves the business events and lifecycle history', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const phone = newPhone();
+      for (const days of [20, 10, 2]) await message(phone, daysAgo(days), 'I want a refund');
+      ids.push((await message(phone, daysAgo(1), 'hello')).customerId);
+    }
+    await event(ids[1], { type: 'quote', externalId: 'Q-9', occurredAt: daysAgo(1) });
+    expect(await openTasks(ids[0])).toHaveLength(1);
+    expect(await openTasks(ids[1])).toHaveLength(1);
+    await db.transaction((tx) => mergeCustomers(tx, ids[0], ids[1]));
+    expect(await openTasks(ids[0])).toHaveLength(1);
+    expect((await events.list(ids[0], undefined, 10)).items.map((e) => e.externalId)).toEqual(['Q-9']);
+    expect((await history.list(ids[0], undefined, 20)).items.filter((i) => i.reason === 'A quote was made.')).toHaveLength(1);
   });
 });

@@ -288,4 +288,27 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     expect((await events.list(ids[0], undefined, 10)).items.map((e) => e.externalId)).toEqual(['Q-9']);
     expect((await history.list(ids[0], undefined, 20)).items.filter((i) => i.reason === 'A quote was made.')).toHaveLength(1);
   });
+
+  it("interaction: the hub's first reply makes the contact two-way; a note does not", async () => {
+    const id = (await message(newPhone(), daysAgo(2), 'hello')).customerId;
+    const reply = {
+      id: '00000000-0000-4000-8000-000000000001',
+      customerId: id,
+      conversationId: '00000000-0000-4000-8000-000000000002',
+      channel: 'sms' as const,
+      direction: 'outbound' as const,
+      text: 'hi, how can we help?',
+      occurredAt: daysAgo(1),
+      externalId: 'x',
+      metadata: {},
+    };
+    expect((await afterIngest.afterReply({ ...reply, kind: 'note' })).customers).toEqual([]);
+    const moved = await afterIngest.afterReply({ ...reply, kind: 'message' });
+    expect(moved.customers[0]).toMatchObject({ id, lifecycleStage: 'acquisition', acquisitionStep: 'interaction' });
+    expect((await history.list(id, undefined, 1)).items[0]).toMatchObject({
+      acquisitionStep: 'interaction',
+      reason: 'Two-way contact: the hub wrote to the customer.',
+      occurredAt: daysAgo(1),
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { ChannelRegistry, InboundInteraction, Intent } from '@omnihub/channels';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
+import type { InteractionView } from '../interactions/interaction.view';
 import { RetentionEvaluationService, type EvaluationOutcome } from './retention-evaluation.service';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.view';
 
@@ -45,6 +46,21 @@ export class RetentionIngestService {
     };
     const outcome = await this.evaluation.evaluate([stored.customerId], this.now(), 'ingest', new Map([[stored.customerId, signal]]), true);
     return { ...outcome, taskDone };
+  }
+
+  /** An agent's reply (not a note) is the hub's side of a two-way contact. */
+  async afterReply(reply: InteractionView): Promise<EvaluationOutcome> {
+    const signal = {
+      signal: {
+        kind: 'interaction' as const,
+        channel: reply.channel,
+        direction: reply.direction,
+        intent: null,
+        twoWay: reply.kind === 'message',
+      },
+      occurredAt: new Date(reply.occurredAt),
+    };
+    return this.evaluation.evaluate([reply.customerId], this.now(), 'ingest', new Map([[reply.customerId, signal]]));
   }
 
   /** A task already done or dismissed keeps its status; another partner's task is not touched. */

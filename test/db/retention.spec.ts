@@ -3,6 +3,7 @@ import type { InboundInteraction } from '@omnihub/channels';
 import { CustomersService } from '@omnihub/crm-core/customers/customers.service';
 import { mergeCustomers } from '@omnihub/crm-core/customers/customer-merge.service';
 import { InteractionIngestService } from '@omnihub/crm-core/interactions/interaction-ingest.service';
+import { IntentNotApplicableError, IntentOverrideService } from '@omnihub/crm-core/interactions/intent-override.service';
 import { BusinessEventsService, type BusinessEventInput } from '@omnihub/crm-core/lifecycle/business-events.service';
 import { LifecycleHistoryService } from '@omnihub/crm-core/lifecycle/lifecycle-history.service';
 import { RetentionEvaluationService } from '@omnihub/crm-core/retention/retention-evaluation.service';
@@ -26,6 +27,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
   let scans: RetentionScanService;
   let history: LifecycleHistoryService;
   let customers: CustomersService;
+  let intents: IntentOverrideService;
 
   beforeAll(async () => {
     db = await openTestDatabase('retention');
@@ -37,6 +39,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     scans = new RetentionScanService(db, evaluation);
     history = new LifecycleHistoryService(db);
     customers = new CustomersService(db, () => NOW);
+    intents = new IntentOverrideService(db, evaluation, () => NOW);
   });
   afterAll(() => db?.destroy());
 
@@ -310,5 +313,26 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       reason: 'Two-way contact: the hub wrote to the customer.',
       occurredAt: daysAgo(1),
     });
+  });
+
+  it("an agent's intent override wins in the metrics, both ways", async () => {
+    const phone = newPhone();
+    const id = (await message(phone, daysAgo(3), 'hello')).customerId;
+    const [{ id: interactionId }] = await db.query('SELECT id FROM interactions WHERE customer_id = $1', [id]);
+    const overridden = await intents.override(interactionId, 'complaint');
+    expect(overridden.interaction.intent).toBe('complaint');
+    expect((await customers.detail(id)).metrics).toMatchObject({ complaints30d: 1, enquiries30d: 0 });
+    await intents.override(interactionId, 'enquiry');
+    expect((await customers.detail(id)).metrics).toMatchObject({ complaints30d: 0, enquiries30d: 1 });
+  });
+
+  it('refuses an intent on an outbound message, changing nothing', async () => {
+    const phone = newPhone();
+    const id = (await message(phone, daysAgo(3), 'sent by us', { direction: 'outbound' })).customerId;
+    const [{ id: interactionId }] = await db.query('SELECT id FROM interactions WHERE customer_id = $1', [id]);
+    await expect(intents.override(interactionId, 'complaint')).rejects.toBeInstanceOf(IntentNotApplicableError);
+    const [{ intent }] = await db.query('SELECT intent FROM interactions WHERE id = $1', [interactionId]);
+    expect(intent).toBeNull();
+    expect((await customers.detail(id)).metrics.complaints30d).toBe(0);
   });
 });

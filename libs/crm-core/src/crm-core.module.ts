@@ -7,6 +7,7 @@ import { ConversationsService } from './conversations/conversations.service';
 import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
 import { openDataSource, type DatabaseSettings } from './database/data-source';
+import { IntentOverrideService } from './interactions/intent-override.service';
 import { InteractionIngestService } from './interactions/interaction-ingest.service';
 import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
 import { OutboundMessagesService } from './outbound/outbound-messages.service';
@@ -33,7 +34,7 @@ const DATA_SERVICES = [
 ];
 
 /** Services that act through the retention evaluation (lifecycle and attrition rules). */
-const EVALUATING_SERVICES = [BusinessEventsService, RetentionScanService];
+const EVALUATING_SERVICES = [BusinessEventsService, RetentionScanService, IntentOverrideService];
 
 /** Services that also apply channels' own rules, through their plug-ins. */
 const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];

@@ -279,6 +279,22 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
     expect((await agent<{ items: Task[] }>('GET', `/api/tasks?customerId=${id}`)).body.items[0].status).toBe('open');
   });
 
+  it("an agent's intent override counts in the metrics and the signs: three calls re-judged as complaints", async () => {
+    const id = await customerWithCalls([20, 9, 1]);
+    const { rows } = await hub.db.query('SELECT id FROM interactions WHERE customer_id = $1', [id]);
+    for (const { id: interactionId } of rows) {
+      const response = await agent<{ intent: string }>('PATCH', `/api/interactions/${interactionId}`, { intent: 'complaint' });
+      expect(response).toMatchObject({ status: 200, body: { intent: 'complaint' } });
+    }
+    const customer = await agent<{ metrics: { complaints30d: number } }>('GET', `/api/customers/${id}`);
+    expect(customer.body.metrics.complaints30d).toBe(3);
+    const [task] = await attritionTasks(id);
+    expect(task).toMatchObject({ signs: ['complaints'], severity: 'medium' });
+    const bad = await agent<{ errors: Array<{ path: string }> }>('PATCH', `/api/interactions/${rows[0].id}`, { intent: 'angry' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.path)).toEqual(['intent']);
+  });
+
   it('refuses bad task filters and a follow-up for an unknown customer', async () => {
     expect((await agent('GET', '/api/tasks?kind=nope')).status).toBe(400);
     expect((await agent('GET', '/api/tasks?severity=urgent')).status).toBe(400);

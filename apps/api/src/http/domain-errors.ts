@@ -8,6 +8,8 @@ import {
   ConversationNotFoundError,
   ConversationReopenConflictError,
   CustomerNotFoundError,
+  IntentNotApplicableError,
+  InteractionNotFoundError,
   InvalidCursorError,
   SelfMergeError,
   TaskNotFoundError,
@@ -19,13 +21,15 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof CustomerNotFoundError || error instanceof ConversationNotFoundError) {
     return new NotFoundException(error.message);
   }
-  if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError) return new NotFoundException(error.message);
+  if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError || error instanceof InteractionNotFoundError)
+    return new NotFoundException(error.message);
   if (
     error instanceof InvalidCursorError ||
     error instanceof SelfMergeError ||
     error instanceof AssigneeNotFoundError ||
     error instanceof TaskReferenceError ||
-    error instanceof AccountNotFoundError
+    error instanceof AccountNotFoundError ||
+    error instanceof IntentNotApplicableError
   ) {
     return new BadRequestException(error.message);
   }

@@ -184,6 +184,21 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ customerId: buyers[0], signs: ['active_buyers'] });
     expect(tasks[0].reason).toBe('Buyers at this account fell from 3 in the 90 days before to 1 in the last 90 days.');
+    const detail = await agent<Record<string, unknown>>('GET', `/api/accounts/${account.body.id}`);
+    expect(detail.body).toMatchObject({
+      id: account.body.id,
+      name: 'Acme Ltd',
+      metrics: { activeBuyers90d: 1, activeBuyersPrior90d: 3, purchaseAmount90d: 300, purchaseAmountPrior90d: 300 },
+      openTasks: expect.arrayContaining([expect.objectContaining({ id: tasks[0].id })]),
+    });
+    expect((detail.body.customers as Array<{ id: string }>).map((c) => c.id).sort()).toEqual([...buyers].sort());
+    const listed = await agent<{ items: Array<{ id: string }> }>('GET', '/api/accounts?q=acme');
+    expect(listed.body.items.map((a) => a.id)).toEqual([account.body.id]);
+    expect((await agent('GET', '/api/accounts/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const unknown = await agent('PATCH', `/api/customers/${buyers[1]}`, { accountId: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.status).toBe(400);
+    const unchanged = await agent<{ accountId: string }>('GET', `/api/customers/${buyers[1]}`);
+    expect(unchanged.body.accountId).toBe(account.body.id);
   });
 
   it('business events are idempotent by externalId and move the lifecycle, each change with its reason', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '@omnihub/crm-core';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
@@ -35,5 +35,10 @@ export class AccountsController {
   @Get()
   list(@Query() { q, cursor, limit }: AccountQueryDto) {
     return this.accounts.list(q, cursor, limit);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.accounts.detail(id);
   }
 }

@@ -14,6 +14,7 @@ import {
   SelfMergeError,
   TaskNotFoundError,
   TaskReferenceError,
+  UnknownAccountError,
 } from '@omnihub/crm-core';
 
 /** crm-core's named errors as the HTTP answers a client can act on. */
@@ -21,14 +22,19 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof CustomerNotFoundError || error instanceof ConversationNotFoundError) {
     return new NotFoundException(error.message);
   }
-  if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError || error instanceof InteractionNotFoundError)
+  if (
+    error instanceof AgentNotFoundError ||
+    error instanceof TaskNotFoundError ||
+    error instanceof InteractionNotFoundError ||
+    error instanceof AccountNotFoundError
+  )
     return new NotFoundException(error.message);
   if (
     error instanceof InvalidCursorError ||
     error instanceof SelfMergeError ||
     error instanceof AssigneeNotFoundError ||
     error instanceof TaskReferenceError ||
-    error instanceof AccountNotFoundError ||
+    error instanceof UnknownAccountError ||
     error instanceof IntentNotApplicableError
   ) {
     return new BadRequestException(error.message);

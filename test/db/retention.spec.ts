@@ -273,7 +273,8 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     };
     const few = await counted(short);
     expect(await counted(long)).toBe(few);
-    expect(few).toBeLessThanOrEqual(8);
+    // the ingest function and the one read of the facts: nothing changed, so nothing is written
+    expect(few).toBe(2);
   });
 
   it('a merge keeps one open attrition task, and moves the business events and lifecycle history', async () => {

@@ -1,11 +1,9 @@
-import type { AcquisitionStep, LifecycleStage } from '../customers/customer.view';
+import { CUSTOMER_COLUMNS, type CustomerRow, type LifecycleStage } from '../customers/customer.view';
 import { queryRows, type Db } from '../database/sql';
 import type { AttritionFacts, AttritionSign, RevealedBy } from './attrition.rules';
 
-export interface CustomerFactsRow {
-  id: string;
-  lifecycle_stage: LifecycleStage;
-  acquisition_step: AcquisitionStep | null;
+/** The customer as agents see it, and what the rules read about it. */
+export interface CustomerFactsRow extends CustomerRow {
   stage_before_risk: LifecycleStage | null;
   interactions_30d: number;
   interactions_prior_150d: number;
@@ -18,7 +16,6 @@ export interface CustomerFactsRow {
   first_to_last_180d_at: Date | null;
   purchase_amount_90d: number;
   purchase_amount_prior_90d: number;
-  account_id: string | null;
   answers_for_account: boolean;
   active_buyers_90d: number;
   active_buyers_prior_90d: number;
@@ -31,13 +28,12 @@ export interface CustomerFactsRow {
  * Everything the rules read, for a set of customers in one statement: counts from the daily
  * activity buckets, purchase amounts from business events, the open attrition task, and, only at
  * the scan (`$4`), what needs more than the buckets: the contacts before the last one and the
- * account's buyers. The customers' rows are locked, so an ingest and a scan take turns.
+ * account's buyers. Nothing is locked: the writes that follow check what they change.
  * Windows are whole UTC days for buckets ($2, today) and exact times for the rest ($3, now).
  */
 const FACTS_SQL = `
 WITH subject AS (
-  SELECT c.id, c.lifecycle_stage, c.acquisition_step, c.stage_before_risk, c.account_id
-    FROM customers c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE
+  SELECT ${CUSTOMER_COLUMNS}, c.stage_before_risk FROM customers c WHERE c.id = ANY($1::uuid[])
 ), activity AS (
   SELECT a.customer_id,
          sum(a.count) FILTER (WHERE a.day > $2::date - 30) AS interactions_30d,
@@ -74,7 +70,7 @@ WITH subject AS (
    WHERE $4 AND m.account_id IN (SELECT account_id FROM subject)
    ORDER BY m.account_id, GREATEST(li.at, le.at) DESC NULLS LAST, m.id
 )
-SELECT s.id, s.lifecycle_stage, s.acquisition_step, s.stage_before_risk, s.account_id,
+SELECT s.*,
        COALESCE(a.interactions_30d, 0)::int AS interactions_30d,
        COALESCE(a.interactions_prior_150d, 0)::int AS interactions_prior_150d,
        COALESCE(a.complaints_30d, 0)::int AS complaints_30d,
@@ -105,7 +101,7 @@ SELECT s.id, s.lifecycle_stage, s.acquisition_step, s.stage_before_risk, s.accou
   LEFT JOIN retention_tasks t ON t.customer_id = s.id AND t.kind = 'attrition' AND t.status IN ('open', 'in_progress')
  ORDER BY s.id`;
 
-/** Reads the facts of these customers inside the caller's transaction, locking their rows. */
+/** Reads the facts of these customers in one statement. */
 export async function readCustomerFacts(tx: Db, ids: readonly string[], now: Date, phase: RevealedBy): Promise<CustomerFactsRow[]> {
   return queryRows<CustomerFactsRow>(tx, FACTS_SQL, [ids, now.toISOString().slice(0, 10), now, phase === 'scan']);
 }

@@ -227,6 +227,38 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
     expect(customer.body).toMatchObject({ lifecycleStage: 'retained', acquisitionStep: 'adoption' });
   });
 
+  it('metrics match a hand computation on a fixed history of calls', async () => {
+    // 200 days ago is outside every window; 20 days ago a complaint; 5 days ago an enquiry.
+    const id = await customerWithCalls([200, 100, 40, 2, 1]);
+    const phone = (await hub.db.query('SELECT address FROM customer_identities WHERE customer_id = $1', [id])).rows[0].address as string;
+    const more = [
+      { days: 20, outcome: 'complaint', notes: 'Broken on arrival' },
+      { days: 5, outcome: 'answered', notes: 'When do you open?' },
+    ].map(({ days, ...rest }) => ({
+      externalId: `retention-call-${++calls}`,
+      direction: 'inbound',
+      customerPhone: phone,
+      startedAt: daysAgo(days),
+      ...rest,
+    }));
+    expect((await asPartner('POST', '/api/call-logs', more)).status).toBe(202);
+    await waitFor('every call', async () => (await hub.count('SELECT count(*) AS n FROM interactions WHERE customer_id = $1', [id])) === 7);
+    const { body } = await agent<{ metrics: Record<string, unknown> }>('GET', `/api/customers/${id}`);
+    expect(body.metrics).toEqual({
+      interactions7d: 3,
+      interactions30d: 4,
+      interactions90d: 5,
+      byChannel30d: { email: 0, sms: 0, chat: 0, phone: 4 },
+      complaints30d: 1,
+      enquiries30d: 1,
+      lastInteractionAt: expect.any(String),
+      // 100, 40, 20, 5, 2, 1 days ago: 99 days over 5 gaps
+      avgGapDays: 19.8,
+      // 4 in the last 30 days against 2 over the 150 days before (0.4 a month)
+      frequencyTrend: 10,
+    });
+  });
+
   it('refuses a bad event and stores nothing', async () => {
     const id = await customerWithCalls([3]);
     const bad = await agent<{ errors: Array<{ path: string }> }>('POST', `/api/customers/${id}/events`, { type: 'gift', amount: -1 });
@@ -263,6 +295,15 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
     expect(done.outcome).toBe('sale');
     const filtered = await agent<{ items: Task[] }>('GET', `/api/tasks?partnerId=${partner.id}&status=done`);
     expect(filtered.body.items.map((t) => t.id)).toContain(created.body.id);
+    // A later call on a task already done keeps it done, with the first outcome.
+    const later = { ...log, externalId: `retention-call-${++calls}`, outcome: 'no_answer' };
+    expect((await asPartner('POST', '/api/call-logs', later)).status).toBe(202);
+    await waitFor(
+      'the later call',
+      async () => (await hub.count('SELECT count(*) AS n FROM interactions WHERE external_id = $1', [later.externalId])) === 1,
+    );
+    const kept = (await agent<{ items: Task[] }>('GET', `/api/tasks?customerId=${id}&kind=follow_up`)).body.items[0];
+    expect(kept).toMatchObject({ status: 'done', outcome: 'sale' });
   });
 
   it("refuses a call log carrying another partner's taskId, storing nothing", async () => {

@@ -36,6 +36,7 @@ import { RetentionScanProcessor } from './retention/retention-scan.processor';
       useFactory: (config: WorkerConfig) => ({
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize },
         channels: config.channels,
+        attritionThresholds: config.shared.attritionThresholds,
       }),
     }),
     RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),

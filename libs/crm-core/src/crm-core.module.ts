@@ -18,6 +18,7 @@ import { RetentionEvaluationService } from './retention/retention-evaluation.ser
 import { RetentionIngestService } from './retention/retention-ingest.service';
 import { RetentionScanService } from './retention/retention-scan.service';
 import { RetentionTasksService } from './retention/retention-tasks.service';
+import type { AttritionThresholds } from './retention/attrition.rules';
 
 /** Services that need only the data source. */
 const DATA_SERVICES = [
@@ -29,7 +30,6 @@ const DATA_SERVICES = [
   OutboundDeliveryService,
   PartnersService,
   RetentionTasksService,
-  RetentionEvaluationService,
   LifecycleHistoryService,
 ];
 
@@ -42,6 +42,7 @@ const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];
 export interface CrmCoreSettings {
   database: DatabaseSettings;
   channels: ChannelSettings;
+  attritionThresholds: AttritionThresholds;
 }
 
 export interface CrmCoreOptions {
@@ -67,6 +68,11 @@ export class CrmCoreModule implements OnApplicationShutdown {
         useFactory: (db: DataSource, channels: ChannelRegistry) => new service(db, channels),
         inject: [DataSource, ChannelRegistry],
       })),
+      {
+        provide: RetentionEvaluationService,
+        useFactory: (db: DataSource, settings: CrmCoreSettings) => new RetentionEvaluationService(db, settings.attritionThresholds),
+        inject: [DataSource, SETTINGS],
+      },
       ...EVALUATING_SERVICES.map((service) => ({
         provide: service,
         useFactory: (db: DataSource, evaluation: RetentionEvaluationService) => new service(db, evaluation),
@@ -79,7 +85,15 @@ export class CrmCoreModule implements OnApplicationShutdown {
         inject: [DataSource, ChannelRegistry, RetentionEvaluationService],
       },
     ];
-    const exports = [DataSource, ChannelRegistry, ...DATA_SERVICES, ...CHANNEL_SERVICES, ...EVALUATING_SERVICES, RetentionIngestService];
+    const exports = [
+      DataSource,
+      ChannelRegistry,
+      ...DATA_SERVICES,
+      ...CHANNEL_SERVICES,
+      ...EVALUATING_SERVICES,
+      RetentionEvaluationService,
+      RetentionIngestService,
+    ];
     return { module: CrmCoreModule, global: true, providers, exports };
   }
 

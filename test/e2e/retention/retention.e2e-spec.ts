@@ -99,8 +99,16 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
         reason: '3 complaints in the last 30 days, against none in the 30 days before.',
       });
       expect(await attritionTasks(id)).toHaveLength(1);
-      const updates = socket.named('customer.updated').filter((e) => (e.customer as { id: string }).id === id);
-      expect(updates.at(-1)?.customer).toMatchObject({ lifecycleStage: 'at_risk' });
+      // The three calls are stored concurrently: one of their customer.updated events carries the move.
+      await waitFor('customer.updated at risk', () =>
+        socket
+          .named('customer.updated')
+          .some(
+            (e) =>
+              (e.customer as { id: string; lifecycleStage: string }).id === id &&
+              (e.customer as { lifecycleStage: string }).lifecycleStage === 'at_risk',
+          ),
+      );
     } finally {
       socket.close();
     }

@@ -1,3 +1,4 @@
+import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
 import { ApiConfig } from './api-config';
 
 const valid = { JWT_SECRET: 'a-long-enough-secret' };
@@ -10,6 +11,7 @@ describe('ApiConfig', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/omnihub',
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
+      attritionThresholds: DEFAULT_ATTRITION_THRESHOLDS,
     });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);

@@ -45,4 +45,13 @@ describe('WorkerConfig', () => {
       /RETENTION_SCAN_CRON must be a cron expression of 5 or 6 fields, got "nightly"/,
     );
   });
+
+  it('reads the attrition thresholds over the defaults, and refuses a bad one', () => {
+    expect(
+      WorkerConfig.fromEnvironment({ RETENTION_THRESHOLDS: '{"silence": {"minDays": 45}}' }).shared.attritionThresholds.silence.minDays,
+    ).toBe(45);
+    expect(() => WorkerConfig.fromEnvironment({ RETENTION_THRESHOLDS: '{"silence": {"minDays": "soon"}}' })).toThrow(
+      /RETENTION_THRESHOLDS.silence.minDays must be a number ≥ 0/,
+    );
+  });
 });

@@ -1,3 +1,5 @@
+import { readAttritionThresholds } from '../retention/attrition-thresholds';
+import type { AttritionThresholds } from '../retention/attrition.rules';
 /**
  * Typed readers for the contract's environment variables. Each app reads its variables once at
  * start-up through these and fails with every problem listed, not the first one.
@@ -102,6 +104,8 @@ export interface SharedConfig {
   databaseUrl: string;
   redisUrl: string;
   logLevel: LogLevel;
+  /** The attrition rules' thresholds (`RETENTION_THRESHOLDS`, over the contract's defaults). */
+  attritionThresholds: AttritionThresholds;
 }
 
 export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
@@ -109,5 +113,6 @@ export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
     databaseUrl: reader.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omnihub', ['postgres:', 'postgresql:'])!,
     redisUrl: reader.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     logLevel: reader.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    attritionThresholds: readAttritionThresholds(reader.optional('RETENTION_THRESHOLDS'), reader.problems),
   };
 }

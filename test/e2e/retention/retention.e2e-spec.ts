@@ -273,6 +273,10 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e) => e.path).sort()).toEqual(['amount', 'type']);
     expect(await hub.count('SELECT count(*) AS n FROM business_events WHERE customer_id = $1', [id])).toBe(0);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await agent('POST', `/api/customers/${unknown}/events`, { type: 'order' })).status).toBe(404);
+    expect((await agent('GET', `/api/customers/${unknown}/lifecycle`)).status).toBe(404);
+    expect((await agent('GET', `/api/customers/${id}/events?cursor=nonsense`)).status).toBe(400);
   });
 
   it('the partner loop: assign a follow-up, the partner pulls it, its call log with taskId marks it done', async () => {

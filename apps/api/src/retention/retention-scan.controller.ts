@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, HttpCode, Post, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, HttpCode, Post, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   RETENTION_SCAN_JOB,
@@ -39,7 +39,12 @@ export class RetentionScanController implements OnModuleDestroy {
   async scan(@CurrentAgent() agent: AgentView): Promise<RetentionScanJobResult> {
     await this.finished.waitUntilReady();
     const job = await this.queue.add(RETENTION_SCAN_JOB, { requestedBy: agent.email }, RETENTION_SCAN_JOB_OPTIONS);
-    const { evaluated, tasksCreated } = await job.waitUntilFinished(this.finished, SCAN_WAIT_MS);
-    return { evaluated, tasksCreated };
+    try {
+      const { evaluated, tasksCreated } = await job.waitUntilFinished(this.finished, SCAN_WAIT_MS);
+      return { evaluated, tasksCreated };
+    } catch (error) {
+      // The scan failed in the worker, or no worker finished it in time: ask again later.
+      throw new ServiceUnavailableException(`the retention scan did not finish: ${(error as Error).message}`);
+    }
   }
 }

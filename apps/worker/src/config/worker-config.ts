@@ -10,6 +10,8 @@ export class WorkerConfig {
     readonly concurrency: number,
     /** Jobs from bulk imports processed at once, apart from live traffic's share. */
     readonly bulkConcurrency: number,
+    /** Bulk-import jobs started per second across all workers: the rest of the hub is live traffic's. */
+    readonly bulkRatePerSecond: number,
     readonly databasePoolSize: number,
     /** How often replies stranded in `queued` are looked for, and how old they must be. */
     readonly outboundSweepSeconds: number,
@@ -29,6 +31,7 @@ export class WorkerConfig {
       read.port('PORT', 3001),
       concurrency,
       bulkConcurrency,
+      read.positiveInt('WORKER_BULK_RATE', 150),
       read.positiveInt('DATABASE_POOL_SIZE', concurrency + bulkConcurrency + 2),
       read.positiveInt('OUTBOUND_SWEEP_SECONDS', 60),
       readChannelSettings(read),

@@ -10,7 +10,6 @@ import {
   ObservabilityModule,
   INGEST_QUEUE,
   OUTBOUND_SEND_QUEUE,
-  RETENTION_SCAN_QUEUE,
   RedisModule,
 } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
@@ -26,7 +25,6 @@ import { OutboundSweeper } from './outbound/outbound-sweeper.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
 import { ChatVisitorsPublisher } from './realtime/chat-visitors.publisher';
 import { WorkerShutdown } from './recovery/worker-shutdown.service';
-import { RetentionScanProcessor } from './retention/retention-scan.processor';
 
 @Module({
   imports: [
@@ -40,7 +38,6 @@ import { RetentionScanProcessor } from './retention/retention-scan.processor';
       useFactory: (config: WorkerConfig) => ({
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
-        attritionThresholds: config.shared.attritionThresholds,
       }),
     }),
     RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),
@@ -55,7 +52,6 @@ import { RetentionScanProcessor } from './retention/retention-scan.processor';
       { name: OUTBOUND_SEND_QUEUE },
       { name: DELIVERY_STATUS_QUEUE },
       { name: FAILED_JOBS_QUEUE },
-      { name: RETENTION_SCAN_QUEUE },
     ),
     HealthModule,
     ObservabilityModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.metricsToken }),
@@ -72,7 +68,6 @@ import { RetentionScanProcessor } from './retention/retention-scan.processor';
     FailedJobsRecorder,
     OutboundSweeper,
     WorkerShutdown,
-    RetentionScanProcessor,
   ],
 })
 export class WorkerModule {}

@@ -1,4 +1,3 @@
-import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
 import { ApiConfig } from './api-config';
 
 const valid = { JWT_SECRET: 'a-long-enough-secret' };
@@ -13,7 +12,6 @@ describe('ApiConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
       metricsToken: undefined,
-      attritionThresholds: DEFAULT_ATTRITION_THRESHOLDS,
     });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);

@@ -5,7 +5,6 @@ import {
   OUTBOUND_SEND_QUEUE,
   OutboundDeliveryService,
   OutboundMessagesService,
-  RetentionIngestService,
   outboundSendJobId,
   type AgentView,
   type InteractionView,
@@ -27,7 +26,6 @@ export class ConversationMessagesService {
     private readonly messages: OutboundMessagesService,
     private readonly delivery: OutboundDeliveryService,
     private readonly events: AgentEventsService,
-    private readonly retention: RetentionIngestService,
     @InjectQueue(OUTBOUND_SEND_QUEUE) private readonly outbound: Queue<OutboundSendJob>,
   ) {}
 
@@ -38,10 +36,6 @@ export class ConversationMessagesService {
     if (queueFailure) interaction = (await this.delivery.recordFailure(interaction.id, queueFailure)) ?? interaction;
     this.events.emit('interaction.created', { interaction });
     this.events.emit('conversation.updated', { conversation: posted.conversation });
-    if (interaction.kind === 'message') {
-      const moved = await this.retention.afterReply(interaction);
-      for (const customer of moved.customers) this.events.emit('customer.updated', { customer });
-    }
     if (queueFailure) throw new ServiceUnavailableException(`The reply was stored but ${queueFailure.error}; send it again shortly.`);
     return { interaction };
   }

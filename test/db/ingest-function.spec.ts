@@ -195,39 +195,27 @@ describe('the ingest function (PostgreSQL)', () => {
 
   it('keeps the previous release’s signature callable, for workers not yet upgraded', async () => {
     const old = item();
-    const [row] = await db.query('SELECT * FROM ingest_interaction($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)', [
-      'phone',
-      old.identity.address,
-      null,
-      'sms',
-      'inbound',
-      'message',
-      old.text,
-      null,
-      old.occurredAt,
-      old.externalId,
-      old.idempotencyKey,
-      'other',
-      {},
-      old.text,
-    ]);
+    // Exactly the call a worker of the previous release makes.
+    const callOld = () =>
+      db.query('SELECT * FROM ingest_interaction($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)', [
+        'phone',
+        old.identity.address,
+        null,
+        'sms',
+        'inbound',
+        'message',
+        old.text,
+        null,
+        old.occurredAt,
+        old.externalId,
+        old.idempotencyKey,
+        'other',
+        {},
+        old.text,
+      ]);
+    const [row] = await callOld();
     expect(row.r_customer_created).toBe(true);
-    const again = await db.query('SELECT * FROM ingest_interaction($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)', [
-      'phone',
-      old.identity.address,
-      null,
-      'sms',
-      'inbound',
-      'message',
-      old.text,
-      null,
-      old.occurredAt,
-      old.externalId,
-      old.idempotencyKey,
-      'other',
-      {},
-      old.text,
-    ]);
+    const again = await callOld();
     expect(again).toEqual([]);
   });
 

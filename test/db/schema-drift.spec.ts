@@ -2,7 +2,8 @@ import { CHANNELS, DELIVERY_STATUSES, DIRECTIONS, IDENTITY_KINDS, INTENTS, INTER
 import { AGENT_ROLES } from '@omnihub/crm-core/agents/agents.service';
 import { CONVERSATION_STATUSES } from '@omnihub/crm-core/conversations/conversation.view';
 import { ACQUISITION_STEPS, LIFECYCLE_STAGES } from '@omnihub/crm-core/customers/customer.view';
-import { TASK_STATUSES } from '@omnihub/crm-core/retention/task.view';
+import { BUSINESS_EVENT_TYPES } from '@omnihub/crm-core/lifecycle/lifecycle.rules';
+import { TASK_KINDS, TASK_SEVERITIES, TASK_STATUSES } from '@omnihub/crm-core/retention/task.view';
 import type { DataSource } from 'typeorm';
 import { openTestDatabase } from './support/test-database';
 
@@ -22,6 +23,12 @@ const CHECKED: Array<[table: string, column: string, values: readonly string[]]>
   ['customers', 'lifecycle_stage', LIFECYCLE_STAGES],
   ['customers', 'acquisition_step', ACQUISITION_STEPS],
   ['retention_tasks', 'status', TASK_STATUSES],
+  ['retention_tasks', 'kind', TASK_KINDS],
+  ['retention_tasks', 'severity', TASK_SEVERITIES],
+  ['customers', 'stage_before_risk', LIFECYCLE_STAGES],
+  ['business_events', 'type', BUSINESS_EVENT_TYPES],
+  ['customer_lifecycle_changes', 'stage', LIFECYCLE_STAGES],
+  ['customer_lifecycle_changes', 'acquisition_step', ACQUISITION_STEPS],
   ['agents', 'role', AGENT_ROLES],
 ];
 

@@ -27,6 +27,7 @@ import { StartupService } from './startup.service';
       useFactory: (config: ApiConfig) => ({
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
+        attritionThresholds: config.shared.attritionThresholds,
       }),
     }),
     RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),

@@ -10,6 +10,7 @@ import {
   ObservabilityModule,
   INGEST_QUEUE,
   OUTBOUND_SEND_QUEUE,
+  RETENTION_SCAN_QUEUE,
   RedisModule,
 } from '@omnihub/crm-core';
 import { LoggerModule } from 'nestjs-pino';
@@ -25,6 +26,7 @@ import { OutboundSweeper } from './outbound/outbound-sweeper.service';
 import { AgentEventsPublisher } from './realtime/agent-events.publisher';
 import { ChatVisitorsPublisher } from './realtime/chat-visitors.publisher';
 import { WorkerShutdown } from './recovery/worker-shutdown.service';
+import { RetentionScanProcessor } from './retention/retention-scan.processor';
 
 @Module({
   imports: [
@@ -38,6 +40,7 @@ import { WorkerShutdown } from './recovery/worker-shutdown.service';
       useFactory: (config: WorkerConfig) => ({
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
+        attritionThresholds: config.shared.attritionThresholds,
       }),
     }),
     RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),
@@ -52,6 +55,7 @@ import { WorkerShutdown } from './recovery/worker-shutdown.service';
       { name: OUTBOUND_SEND_QUEUE },
       { name: DELIVERY_STATUS_QUEUE },
       { name: FAILED_JOBS_QUEUE },
+      { name: RETENTION_SCAN_QUEUE },
     ),
     HealthModule,
     ObservabilityModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.metricsToken }),
@@ -68,6 +72,7 @@ import { WorkerShutdown } from './recovery/worker-shutdown.service';
     FailedJobsRecorder,
     OutboundSweeper,
     WorkerShutdown,
+    RetentionScanProcessor,
   ],
 })
 export class WorkerModule {}

@@ -34,10 +34,25 @@ export interface DeliveryReport {
   errorCode: number | null;
 }
 
+/** A task worked on by the item: the task becomes done with this outcome. */
+export interface TaskOutcome {
+  taskId: string;
+  outcome: string;
+  /** Only a task assigned to this partner may be closed. */
+  partnerId: string;
+}
+
 /** Channel rules that must run inside the ingest of an inbound item. */
 export interface IngestHooks {
   /** The intent when the channel settles it outright (a call's outcome); otherwise the text decides. */
   intentOf?(item: InboundInteraction): Intent | undefined;
+  /**
+   * Whether the item shows two-way contact with the customer (an answered call); without the
+   * hook, an outbound message does.
+   */
+  twoWay?(item: InboundInteraction): boolean;
+  /** The task this item reports on and how it ended (a call log carrying `taskId`). */
+  taskOutcomeOf?(item: InboundInteraction): TaskOutcome | undefined;
   /**
    * A write that must commit with the interaction (an SMS STOP changes the number's consent), or
    * null when this item needs none, so the ingest keeps its single round trip.

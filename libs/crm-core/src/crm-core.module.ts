@@ -1,6 +1,7 @@
 import { Logger, Module, type DynamicModule, type InjectionToken, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { ChannelRegistry, type ChannelSettings } from '@omnihub/channels';
 import { DataSource } from 'typeorm';
+import { AccountsService } from './accounts/accounts.service';
 import { AgentsService } from './agents/agents.service';
 import { AttachmentsService } from './attachments/attachments.service';
 import { ConversationsService } from './conversations/conversations.service';
@@ -8,14 +9,22 @@ import { CustomersService } from './customers/customers.service';
 import { IdentityResolutionService } from './customers/identity-resolution.service';
 import { openDataSource, type DatabaseSettings } from './database/data-source';
 import { DependencyOutage } from './observability/dependency-outage';
+import { IntentOverrideService } from './interactions/intent-override.service';
 import { InteractionIngestService } from './interactions/interaction-ingest.service';
 import { OutboundDeliveryService } from './outbound/outbound-delivery.service';
 import { OutboundMessagesService } from './outbound/outbound-messages.service';
 import { PartnersService } from './partners/partners.service';
+import { BusinessEventsService } from './lifecycle/business-events.service';
+import { LifecycleHistoryService } from './lifecycle/lifecycle-history.service';
+import { RetentionEvaluationService } from './retention/retention-evaluation.service';
+import { RetentionIngestService } from './retention/retention-ingest.service';
+import { RetentionScanService } from './retention/retention-scan.service';
 import { RetentionTasksService } from './retention/retention-tasks.service';
+import type { AttritionThresholds } from './retention/attrition.rules';
 
 /** Services that need only the data source. */
 const DATA_SERVICES = [
+  AccountsService,
   AgentsService,
   AttachmentsService,
   ConversationsService,
@@ -24,7 +33,11 @@ const DATA_SERVICES = [
   OutboundDeliveryService,
   PartnersService,
   RetentionTasksService,
+  LifecycleHistoryService,
 ];
+
+/** Services that act through the retention evaluation (lifecycle and attrition rules). */
+const EVALUATING_SERVICES = [BusinessEventsService, RetentionScanService, IntentOverrideService];
 
 /** Services that also apply channels' own rules, through their plug-ins. */
 const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];
@@ -32,6 +45,7 @@ const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];
 export interface CrmCoreSettings {
   database: DatabaseSettings;
   channels: ChannelSettings;
+  attritionThresholds: AttritionThresholds;
 }
 
 export interface CrmCoreOptions {
@@ -63,8 +77,32 @@ export class CrmCoreModule implements OnApplicationShutdown {
         useFactory: (db: DataSource, channels: ChannelRegistry) => new service(db, channels),
         inject: [DataSource, ChannelRegistry],
       })),
+      {
+        provide: RetentionEvaluationService,
+        useFactory: (db: DataSource, settings: CrmCoreSettings) => new RetentionEvaluationService(db, settings.attritionThresholds),
+        inject: [DataSource, SETTINGS],
+      },
+      ...EVALUATING_SERVICES.map((service) => ({
+        provide: service,
+        useFactory: (db: DataSource, evaluation: RetentionEvaluationService) => new service(db, evaluation),
+        inject: [DataSource, RetentionEvaluationService],
+      })),
+      {
+        provide: RetentionIngestService,
+        useFactory: (db: DataSource, channels: ChannelRegistry, evaluation: RetentionEvaluationService) =>
+          new RetentionIngestService(db, channels, evaluation),
+        inject: [DataSource, ChannelRegistry, RetentionEvaluationService],
+      },
     ];
-    const exports = [DataSource, ChannelRegistry, ...DATA_SERVICES, ...CHANNEL_SERVICES];
+    const exports = [
+      DataSource,
+      ChannelRegistry,
+      ...DATA_SERVICES,
+      ...CHANNEL_SERVICES,
+      ...EVALUATING_SERVICES,
+      RetentionEvaluationService,
+      RetentionIngestService,
+    ];
     return { module: CrmCoreModule, global: true, providers, exports };
   }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
 import { ApiConfig } from './api-config';
 
 const valid = { JWT_SECRET: 'a-long-enough-secret' };
@@ -12,6 +13,7 @@ describe('ApiConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
       metricsToken: undefined,
+      attritionThresholds: DEFAULT_ATTRITION_THRESHOLDS,
     });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);

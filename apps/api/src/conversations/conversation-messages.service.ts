@@ -5,6 +5,7 @@ import {
   OUTBOUND_SEND_QUEUE,
   OutboundDeliveryService,
   OutboundMessagesService,
+  RetentionIngestService,
   outboundSendJobId,
   type AgentView,
   type InteractionView,
@@ -26,6 +27,7 @@ export class ConversationMessagesService {
     private readonly messages: OutboundMessagesService,
     private readonly delivery: OutboundDeliveryService,
     private readonly events: AgentEventsService,
+    private readonly retention: RetentionIngestService,
     @InjectQueue(OUTBOUND_SEND_QUEUE) private readonly outbound: Queue<OutboundSendJob>,
   ) {}
 
@@ -36,6 +38,10 @@ export class ConversationMessagesService {
     if (queueFailure) interaction = (await this.delivery.recordFailure(interaction.id, queueFailure)) ?? interaction;
     this.events.emit('interaction.created', { interaction });
     this.events.emit('conversation.updated', { conversation: posted.conversation });
+    if (interaction.kind === 'message') {
+      const moved = await this.retention.afterReply(interaction);
+      for (const customer of moved.customers) this.events.emit('customer.updated', { customer });
+    }
     if (queueFailure) throw new ServiceUnavailableException(`The reply was stored but ${queueFailure.error}; send it again shortly.`);
     return { interaction };
   }

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { OUTBOUND_SEND_JOB_OPTIONS, OUTBOUND_SEND_QUEUE } from '@omnihub/crm-core';
+import { InteractionsController } from '../interactions/interactions.controller';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ConversationMessagesController } from './conversation-messages.controller';
 import { ConversationMessagesService } from './conversation-messages.service';
@@ -8,7 +9,7 @@ import { ConversationsController } from './conversations.controller';
 
 @Module({
   imports: [RealtimeModule, BullModule.registerQueue({ name: OUTBOUND_SEND_QUEUE, defaultJobOptions: OUTBOUND_SEND_JOB_OPTIONS })],
-  controllers: [ConversationsController, ConversationMessagesController],
+  controllers: [ConversationsController, ConversationMessagesController, InteractionsController],
   providers: [ConversationMessagesService],
 })
 export class ConversationsModule {}

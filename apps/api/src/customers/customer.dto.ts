@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIFECYCLE_STAGES, type LifecycleStage } from '@omnihub/crm-core';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { BUSINESS_EVENT_TYPES, LIFECYCLE_STAGES, type BusinessEventType, type LifecycleStage } from '@omnihub/crm-core';
+import { IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
 
 export class CustomerQueryDto extends PageQueryDto {
@@ -20,4 +20,51 @@ export class MergeCustomerDto {
   @ApiProperty({ description: 'the customer that is the same person; it is folded into this one' })
   @IsUUID()
   otherCustomerId: string;
+}
+
+export class BusinessEventDto {
+  @ApiProperty({ enum: BUSINESS_EVENT_TYPES })
+  @IsIn(BUSINESS_EVENT_TYPES)
+  type: BusinessEventType;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 999_999_999_999 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(999_999_999_999)
+  amount?: number;
+
+  @ApiPropertyOptional({ description: 'what was bought' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  product?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurredAt?: string;
+
+  @ApiPropertyOptional({ description: 'your id for the event; posting it again adds nothing' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  externalId?: string;
+}
+
+export class UpdateCustomerDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'null detaches the customer from its account' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  accountId?: string | null;
 }

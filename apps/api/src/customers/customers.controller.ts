@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CustomersService } from '@omnihub/crm-core';
+import { AccountsService, BusinessEventsService, CustomersService, LifecycleHistoryService } from '@omnihub/crm-core';
+import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../http/page-query.dto';
 import { AgentEventsService } from '../realtime/agent-events.service';
-import { CustomerQueryDto, MergeCustomerDto } from './customer.dto';
+import { BusinessEventDto, CustomerQueryDto, MergeCustomerDto, UpdateCustomerDto } from './customer.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -11,6 +12,9 @@ import { CustomerQueryDto, MergeCustomerDto } from './customer.dto';
 export class CustomersController {
   constructor(
     private readonly customers: CustomersService,
+    private readonly accounts: AccountsService,
+    private readonly businessEvents: BusinessEventsService,
+    private readonly lifecycle: LifecycleHistoryService,
     private readonly events: AgentEventsService,
   ) {}
 
@@ -24,9 +28,47 @@ export class CustomersController {
     return this.customers.detail(id);
   }
 
+  @Patch(':id')
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() change: UpdateCustomerDto) {
+    await this.accounts.changeCustomer(id, change);
+    const customer = await this.customers.detail(id);
+    const { metrics: _metrics, openTasks: _tasks, ...summary } = customer;
+    this.events.emit('customer.updated', { customer: summary });
+    return customer;
+  }
+
   @Get(':id/interactions')
   interactions(@Param('id', ParseUUIDPipe) id: string, @Query() { cursor, limit }: PageQueryDto) {
     return this.customers.interactions(id, cursor, limit);
+  }
+
+  /** `201` a new event; `200` with the first one when its `externalId` was seen before. */
+  @Post(':id/events')
+  async recordEvent(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() input: BusinessEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const recorded = await this.businessEvents.record(id, input);
+    if (!recorded.created) {
+      reply.status(200);
+      return { event: recorded.event };
+    }
+    for (const customer of recorded.changes.customers) this.events.emit('customer.updated', { customer });
+    for (const task of recorded.changes.tasksCreated) this.events.emit('task.created', { task });
+    for (const task of recorded.changes.tasksUpdated) this.events.emit('task.updated', { task });
+    return { event: recorded.event };
+  }
+
+  @Get(':id/events')
+  listEvents(@Param('id', ParseUUIDPipe) id: string, @Query() { cursor, limit }: PageQueryDto) {
+    return this.businessEvents.list(id, cursor, limit);
+  }
+
+  /** Every lifecycle change and why, newest first. */
+  @Get(':id/lifecycle')
+  history(@Param('id', ParseUUIDPipe) id: string, @Query() { cursor, limit }: PageQueryDto) {
+    return this.lifecycle.list(id, cursor, limit);
   }
 
   @Post(':id/merge')

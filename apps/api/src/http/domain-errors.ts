@@ -1,16 +1,20 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { ReplyInvalidError, ReplyRefusedError } from '@omnihub/channels';
 import {
+  AccountNotFoundError,
   AgentEmailTakenError,
   AgentNotFoundError,
   AssigneeNotFoundError,
   ConversationNotFoundError,
   ConversationReopenConflictError,
   CustomerNotFoundError,
+  IntentNotApplicableError,
+  InteractionNotFoundError,
   InvalidCursorError,
   SelfMergeError,
   TaskNotFoundError,
   TaskReferenceNotFoundError,
+  UnknownAccountError,
 } from '@omnihub/crm-core';
 
 /** crm-core's named errors as the HTTP answers a client can act on. */
@@ -18,8 +22,20 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof CustomerNotFoundError || error instanceof ConversationNotFoundError) {
     return new NotFoundException(error.message);
   }
-  if (error instanceof AgentNotFoundError || error instanceof TaskNotFoundError) return new NotFoundException(error.message);
-  if (error instanceof InvalidCursorError || error instanceof SelfMergeError || error instanceof AssigneeNotFoundError) {
+  if (
+    error instanceof AgentNotFoundError ||
+    error instanceof TaskNotFoundError ||
+    error instanceof InteractionNotFoundError ||
+    error instanceof AccountNotFoundError
+  )
+    return new NotFoundException(error.message);
+  if (
+    error instanceof InvalidCursorError ||
+    error instanceof SelfMergeError ||
+    error instanceof AssigneeNotFoundError ||
+    error instanceof UnknownAccountError ||
+    error instanceof IntentNotApplicableError
+  ) {
     return new BadRequestException(error.message);
   }
   if (error instanceof TaskReferenceNotFoundError) {

@@ -1,19 +1,69 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { TASK_STATUSES, type TaskStatus } from '@omnihub/crm-core';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TASK_KINDS, TASK_SEVERITIES, TASK_STATUSES, type TaskKind, type TaskSeverity, type TaskStatus } from '@omnihub/crm-core';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
 import { IsOmittable } from '../http/omittable.decorator';
 
-export class TaskQueryDto extends PageQueryDto {
+export class PartnerTaskQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TASK_STATUSES })
   @IsOptional()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
+}
 
-  @ApiPropertyOptional({ enum: ['me'] })
+export class TaskQueryDto extends PartnerTaskQueryDto {
+  @ApiPropertyOptional({ description: '`me`, or an agent id' })
   @IsOptional()
-  @IsIn(['me'])
-  assigneeId?: 'me';
+  @ValidateIf((_, value) => value !== 'me')
+  @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ enum: TASK_KINDS })
+  @IsOptional()
+  @IsIn(TASK_KINDS)
+  kind?: TaskKind;
+
+  @ApiPropertyOptional({ enum: TASK_SEVERITIES })
+  @IsOptional()
+  @IsIn(TASK_SEVERITIES)
+  severity?: TaskSeverity;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  partnerId?: string;
+}
+
+export class CreateTaskDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  customerId: string;
+
+  @ApiProperty({ description: 'what the agent or call centre is asked to do, in a sentence' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueAt?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  partnerId?: string;
 }
 
 export class UpdateTaskDto {

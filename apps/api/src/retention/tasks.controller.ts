@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RetentionTasksService, type AgentView, type PartnerView } from '@omnihub/crm-core';
 import { CurrentAgent, CurrentPartner, PartnerOnly } from '../auth/access.decorators';
 import { AgentEventsService } from '../realtime/agent-events.service';
-import { PageQueryDto } from '../http/page-query.dto';
-import { TaskQueryDto, UpdateTaskDto } from './task.dto';
+import { CreateTaskDto, PartnerTaskQueryDto, TaskQueryDto, UpdateTaskDto } from './task.dto';
 
 @ApiTags('tasks')
 @Controller('api')
@@ -17,7 +16,16 @@ export class TasksController {
   @ApiBearerAuth()
   @Get('tasks')
   list(@Query() { assigneeId, ...query }: TaskQueryDto, @CurrentAgent() agent: AgentView) {
-    return this.tasks.list({ ...query, assigneeId: assigneeId === 'me' ? agent.id : undefined });
+    return this.tasks.list({ ...query, assigneeId: assigneeId === 'me' ? agent.id : assigneeId });
+  }
+
+  /** A follow-up task, for an agent or a call centre. */
+  @ApiBearerAuth()
+  @Post('tasks')
+  async create(@Body() input: CreateTaskDto) {
+    const task = await this.tasks.createFollowUp(input);
+    this.events.emit('task.created', { task });
+    return task;
   }
 
   @ApiBearerAuth()
@@ -32,7 +40,7 @@ export class TasksController {
   @ApiSecurity('partnerApiKey')
   @PartnerOnly()
   @Get('partner/tasks')
-  partnerTasks(@Query() query: PageQueryDto, @CurrentPartner() partner: PartnerView) {
+  partnerTasks(@Query() query: PartnerTaskQueryDto, @CurrentPartner() partner: PartnerView) {
     return this.tasks.list({ ...query, partnerId: partner.id });
   }
 }

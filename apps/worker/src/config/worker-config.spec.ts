@@ -34,4 +34,24 @@ describe('WorkerConfig', () => {
       /TWILIO_ACCOUNT_SID must be a Twilio account SID[\s\S]*TWILIO_API_BASE_URL must be a http: or https: URL/,
     );
   });
+
+  it('schedules the retention scan at 03:00 UTC unless RETENTION_SCAN_CRON says otherwise', () => {
+    expect(WorkerConfig.fromEnvironment({}).retentionScanCron).toBe('0 3 * * *');
+    expect(WorkerConfig.fromEnvironment({ RETENTION_SCAN_CRON: '*/15 * * * *' }).retentionScanCron).toBe('*/15 * * * *');
+  });
+
+  it('refuses a RETENTION_SCAN_CRON that is not a cron expression', () => {
+    expect(() => WorkerConfig.fromEnvironment({ RETENTION_SCAN_CRON: 'nightly' })).toThrow(
+      /RETENTION_SCAN_CRON must be a cron expression of 5 or 6 fields, got "nightly"/,
+    );
+  });
+
+  it('reads the attrition thresholds over the defaults, and refuses a bad one', () => {
+    expect(
+      WorkerConfig.fromEnvironment({ RETENTION_THRESHOLDS: '{"silence": {"minDays": 45}}' }).shared.attritionThresholds.silence.minDays,
+    ).toBe(45);
+    expect(() => WorkerConfig.fromEnvironment({ RETENTION_THRESHOLDS: '{"silence": {"minDays": "soon"}}' })).toThrow(
+      /RETENTION_THRESHOLDS.silence.minDays must be a number ≥ 0/,
+    );
+  });
 });

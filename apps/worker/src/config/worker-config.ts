@@ -17,6 +17,8 @@ export class WorkerConfig {
     readonly outboundSweepSeconds: number,
     /** Each channel plug-in's own settings (Twilio's credentials, …). */
     readonly channels: ChannelSettings,
+    /** When the scheduled retention scan runs (cron, UTC). */
+    readonly retentionScanCron: string,
   ) {}
 
   static fromEnvironment(env: Environment): WorkerConfig {
@@ -33,8 +35,16 @@ export class WorkerConfig {
       read.positiveInt('DATABASE_POOL_SIZE', concurrency + bulkConcurrency + 2),
       read.positiveInt('OUTBOUND_SWEEP_SECONDS', 60),
       readChannelSettings(read),
+      readCron(read, 'RETENTION_SCAN_CRON', '0 3 * * *'),
     );
     read.done();
     return config;
   }
+}
+
+/** Five or six cron fields; the scheduler parses the rest of the grammar at start-up. */
+function readCron(read: EnvironmentReader, name: string, fallback: string): string {
+  const value = read.string(name, fallback).trim();
+  if (!/^(\S+\s+){4,5}\S+$/.test(value)) read.problems.push(`${name} must be a cron expression of 5 or 6 fields, got "${value}"`);
+  return value;
 }

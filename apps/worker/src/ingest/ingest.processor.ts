@@ -1,22 +1,35 @@
 import { Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
-import { HubMetrics, INGEST_QUEUE, InteractionIngestService, WORKER_SETTINGS, type IngestJob } from '@omnihub/crm-core';
+import {
+  HubMetrics,
+  INGEST_QUEUE,
+  InteractionIngestService,
+  RetentionIngestService,
+  WORKER_SETTINGS,
+  type CustomerSummary,
+  type IngestJob,
+  type RetentionIngestOutcome,
+} from '@omnihub/crm-core';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '../config/worker-config';
 import { FailedJobsRecorder } from '../failed-jobs/failed-jobs.recorder';
 import { ParkingWorkerHost } from '../failed-jobs/parking-worker-host';
-import { AgentEventsPublisher } from '../realtime/agent-events.publisher';
+import { AgentEventsPublisher, type AgentEvent } from '../realtime/agent-events.publisher';
 import { JOB_LOCKS } from '../recovery/job-locks';
 
 type IngestResult = { interactionId: string; duplicate?: true };
 
-/** One inbound interaction → crm-core's one-transaction ingest → the three agent events. */
+/**
+ * One inbound interaction → crm-core's one-transaction ingest → the retention step (lifecycle,
+ * the signs new data reveals, the task a call worked on) → the agent events.
+ */
 @Processor(INGEST_QUEUE, { ...JOB_LOCKS, settings: WORKER_SETTINGS })
 export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> implements OnModuleInit {
   private readonly logger = new Logger(IngestProcessor.name);
 
   constructor(
     private readonly ingestion: InteractionIngestService,
+    private readonly retention: RetentionIngestService,
     private readonly events: AgentEventsPublisher,
     protected readonly config: WorkerConfig,
     private readonly metrics: HubMetrics,
@@ -35,27 +48,48 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
     if (outcome.status === 'duplicate') {
       // A retry (or a job taken over from a dead worker) may find its own earlier run's write,
       // made before that run could publish: publish again. Agents' clients key events by id.
-      if (job.attemptsMade > 0 || job.stalledCounter > 0) await this.republish(outcome.interactionId);
+      if (job.attemptsMade > 0 || job.stalledCounter > 0) await this.republish(job.data, outcome.interactionId);
       this.logger.debug(`job ${job.id}: already stored`);
       return { interactionId: outcome.interactionId, duplicate: true };
     }
     const { created, ...customer } = outcome.customer;
+    const retention = await this.retention.afterIngest(job.data, {
+      customerId: customer.id,
+      intent: outcome.interaction.intent ?? null,
+      created,
+    });
     await this.events.publish([
       ['interaction.created', { interaction: outcome.interaction }],
       ['conversation.updated', { conversation: outcome.conversation }],
-      ['customer.updated', { customer }],
+      ...retentionEvents(retention, customer.id),
     ]);
     if (created) this.logger.debug(`job ${job.id}: new customer ${customer.id}`);
     return { interactionId: outcome.interaction.id };
   }
 
-  private async republish(interactionId: string): Promise<void> {
+  private async republish(item: IngestJob, interactionId: string): Promise<void> {
     const stored = await this.ingestion.stored(interactionId);
     if (!stored) return;
+    // The earlier run may also have died before its retention step: run it again (it is idempotent).
+    const retention = await this.retention.afterIngest(item, {
+      customerId: stored.customer.id,
+      intent: stored.interaction.intent ?? null,
+      created: false,
+    });
     await this.events.publish([
       ['interaction.created', { interaction: stored.interaction }],
       ['conversation.updated', { conversation: stored.conversation }],
-      ['customer.updated', { customer: stored.customer }],
+      ...retentionEvents(retention, stored.customer.id, stored.customer),
     ]);
   }
+}
+
+/** customer.updated for the item's customer, and the task events of the retention step. */
+function retentionEvents(outcome: RetentionIngestOutcome, customerId: string, fallback?: CustomerSummary): AgentEvent[] {
+  const customer = outcome.customers.find((c) => c.id === customerId) ?? fallback;
+  return [
+    ...(customer ? [['customer.updated', { customer }] as AgentEvent] : []),
+    ...outcome.tasksCreated.map((task): AgentEvent => ['task.created', { task }]),
+    ...[...outcome.tasksUpdated, ...(outcome.taskDone ? [outcome.taskDone] : [])].map((task): AgentEvent => ['task.updated', { task }]),
+  ];
 }

@@ -4,6 +4,8 @@ import { PhoneAdapter } from './phone.adapter';
 
 /** A call's outcome settles its intent; otherwise its notes are judged as a message's text is. */
 const OUTCOME_INTENTS: Readonly<Record<string, Intent>> = { complaint: 'complaint', sale: 'purchase' };
+/** Outcomes of a call on which the customer spoke with the call centre. */
+const ANSWERED_OUTCOMES: ReadonlySet<string> = new Set(['answered', 'callback_requested', 'complaint', 'sale']);
 
 /** Calls, logged by outsourced call centres through the partner API. */
 export class PhoneChannel implements ChannelPlugin {
@@ -14,6 +16,11 @@ export class PhoneChannel implements ChannelPlugin {
   readonly ingest: IngestHooks = {
     intentOf: ({ metadata: { outcome } }) =>
       typeof outcome === 'string' && Object.hasOwn(OUTCOME_INTENTS, outcome) ? OUTCOME_INTENTS[outcome] : undefined,
+    twoWay: ({ metadata: { outcome } }) => typeof outcome === 'string' && ANSWERED_OUTCOMES.has(outcome),
+    taskOutcomeOf: ({ metadata: { taskId, outcome, partnerId } }) =>
+      typeof taskId === 'string' && typeof outcome === 'string' && typeof partnerId === 'string'
+        ? { taskId, outcome, partnerId }
+        : undefined,
   };
 }
 

@@ -1,3 +1,5 @@
+import { readAttritionThresholds } from '../retention/attrition-thresholds';
+import type { AttritionThresholds } from '../retention/attrition.rules';
 /**
  * Typed readers for the contract's environment variables. Each app reads its variables once at
  * start-up through these and fails with every problem listed, not the first one.
@@ -127,6 +129,8 @@ export interface SharedConfig {
   logLevel: LogLevel;
   /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. Secret. */
   metricsToken?: string;
+  /** The attrition rules' thresholds (`RETENTION_THRESHOLDS`, over the contract's defaults). */
+  attritionThresholds: AttritionThresholds;
 }
 
 export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
@@ -140,5 +144,6 @@ export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
     redisUrl: reader.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     logLevel: reader.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     metricsToken: reader.optional('METRICS_TOKEN'),
+    attritionThresholds: readAttritionThresholds(reader.optional('RETENTION_THRESHOLDS'), reader.problems),
   };
 }

@@ -15,7 +15,7 @@ export class SelfMergeError extends Error {
 
 /**
  * Folds one customer into another inside the caller's transaction: identities, conversations,
- * interactions, activity and tasks move to the survivor; nothing is dropped. Where both have an
+ * interactions, activity, tasks, business events and lifecycle history move to the survivor; nothing is dropped. Where both have an
  * unresolved conversation on the same channel and thread, the two become one.
  */
 export async function mergeCustomers(tx: EntityManager, survivorId: string, mergedId: string): Promise<void> {
@@ -41,9 +41,24 @@ export async function mergeCustomers(tx: EntityManager, survivorId: string, merg
     [survivorId, mergedId],
   );
   await tx.query('DELETE FROM customer_activity_daily WHERE customer_id = $1', [mergedId]);
-  await tx.query('UPDATE retention_tasks SET customer_id = $1 WHERE customer_id = $2', [survivorId, mergedId]);
+  // At most one open attrition task per customer: the survivor's stays open.
   await tx.query(
-    `UPDATE customers SET name = COALESCE(customers.name, other.name), updated_at = now()
+    `UPDATE retention_tasks SET status = 'dismissed', outcome = 'merged into another customer', updated_at = now()
+      WHERE customer_id = $2 AND kind = 'attrition' AND status IN ('open', 'in_progress')
+        AND EXISTS (SELECT 1 FROM retention_tasks s WHERE s.customer_id = $1 AND s.kind = 'attrition' AND s.status IN ('open', 'in_progress'))`,
+    [survivorId, mergedId],
+  );
+  await tx.query('UPDATE retention_tasks SET customer_id = $1 WHERE customer_id = $2', [survivorId, mergedId]);
+  // The same business event recorded on both is one event.
+  await tx.query(
+    `DELETE FROM business_events m USING business_events s
+      WHERE m.customer_id = $2 AND s.customer_id = $1 AND m.external_id = s.external_id`,
+    [survivorId, mergedId],
+  );
+  await tx.query('UPDATE business_events SET customer_id = $1 WHERE customer_id = $2', [survivorId, mergedId]);
+  await tx.query('UPDATE customer_lifecycle_changes SET customer_id = $1 WHERE customer_id = $2', [survivorId, mergedId]);
+  await tx.query(
+    `UPDATE customers SET name = COALESCE(customers.name, other.name), account_id = COALESCE(customers.account_id, other.account_id), updated_at = now()
      FROM customers other WHERE customers.id = $1 AND other.id = $2`,
     [survivorId, mergedId],
   );

@@ -12,6 +12,8 @@ export interface CustomerSummary {
   identities: Identity[];
   lifecycleStage: LifecycleStage;
   acquisitionStep: AcquisitionStep | null;
+  /** The business account this customer buys for, if any. */
+  accountId: string | null;
   createdAt: string;
 }
 
@@ -20,12 +22,13 @@ export interface CustomerRow {
   name: string | null;
   lifecycle_stage: LifecycleStage;
   acquisition_step: AcquisitionStep | null;
+  account_id: string | null;
   created_at: Date;
   identities: Identity[];
 }
 
 /** Selects a customer row with its identities; `c` is the customers alias. */
-export const CUSTOMER_COLUMNS = `c.id, c.name, c.lifecycle_stage, c.acquisition_step, c.created_at,
+export const CUSTOMER_COLUMNS = `c.id, c.name, c.lifecycle_stage, c.acquisition_step, c.account_id, c.created_at,
   COALESCE((SELECT json_agg(json_build_object('channel', i.channel, 'address', i.address) ORDER BY i.created_at)
             FROM customer_identities i WHERE i.customer_id = c.id), '[]'::json) AS identities`;
 
@@ -35,7 +38,8 @@ export function toCustomerSummary(row: CustomerRow): CustomerSummary {
     name: row.name,
     identities: row.identities,
     lifecycleStage: row.lifecycle_stage,
-    acquisitionStep: row.lifecycle_stage === 'acquisition' ? row.acquisition_step : null,
+    acquisitionStep: row.acquisition_step,
+    accountId: row.account_id,
     createdAt: row.created_at.toISOString(),
   };
 }

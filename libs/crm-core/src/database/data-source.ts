@@ -7,6 +7,7 @@ import { SmsOptOuts1795392000000 } from './migrations/1795392000000-sms-opt-outs
 import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-function';
 import { ConversationThreads1796000000000 } from './migrations/1796000000000-conversation-threads';
 import { Attachments1796100000000 } from './migrations/1796100000000-attachments';
+import { Retention1796200000000 } from './migrations/1796200000000-retention';
 import { applyRepeatableSql } from './repeatable-sql';
 
 export const MIGRATIONS = [
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   IngestFunction1795400000000,
   ConversationThreads1796000000000,
   Attachments1796100000000,
+  Retention1796200000000,
 ];
 
 export interface DatabaseSettings {

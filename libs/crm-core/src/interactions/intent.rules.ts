@@ -1,21 +1,42 @@
 import type { Intent } from '@omnihub/channels';
+import Sentiment from 'sentiment';
+
+/** How a language's messages are judged: keyword rules, then the sentiment score. */
+export interface IntentRuleSet {
+  /** First match wins. */
+  rules: ReadonlyArray<{ intent: Intent; when: RegExp }>;
+  /** An AFINN sentiment score at or below this makes a message a complaint whatever its words. */
+  complaintAtOrBelow: number;
+}
 
 /**
- * Keyword rules for what an inbound message is about, first match wins. Metrics count
- * complaints and enquiries from this; a channel can settle it outright (a call's outcome).
+ * What an inbound message is about, per language. Metrics count complaints and enquiries from
+ * this; a channel can settle it outright (a call's outcome), and an agent can override it.
  */
-export const INTENT_RULES: ReadonlyArray<{ intent: Intent; when: RegExp }> = [
-  {
-    intent: 'complaint',
-    when: /\b(refund|broken|damaged|terrible|awful|unacceptable|complain\w*|angry|worst|disappointed|never arrived|still waiting|overcharged|wrong item|rude)\b/i,
+export const INTENT_RULES: Readonly<Record<string, IntentRuleSet>> = {
+  en: {
+    rules: [
+      {
+        intent: 'complaint',
+        when: /\b(refund|broken|damaged|terrible|awful|unacceptable|complain\w*|angry|worst|disappointed|never arrived|still waiting|overcharged|wrong item|rude)\b/i,
+      },
+      { intent: 'purchase', when: /\b(buy|purchase|order (?:another|more|two|2)|upgrade|subscribe)\b/i },
+      {
+        intent: 'enquiry',
+        when: /\?|\b(how|when|what|where|which|do you|can i|could you|price|available|opening hours|is there)\b/i,
+      },
+    ],
+    // "I hate this useless service" scores -5; "Sorry, I missed your call" -3; a plain question 0.
+    complaintAtOrBelow: -4,
   },
-  { intent: 'purchase', when: /\b(buy|purchase|order (?:another|more|two|2)|upgrade|subscribe)\b/i },
-  {
-    intent: 'enquiry',
-    when: /\?|\b(how|when|what|where|which|do you|can i|could you|price|available|opening hours|is there)\b/i,
-  },
-];
+};
 
-export function classifyIntent(text: string): Intent {
-  return INTENT_RULES.find((rule) => rule.when.test(text))?.intent ?? 'other';
+const sentiment = new Sentiment();
+
+export function classifyIntent(text: string, language = 'en', rules: Readonly<Record<string, IntentRuleSet>> = INTENT_RULES): Intent {
+  const set = rules[language] ?? rules.en;
+  const matched = set.rules.find((rule) => rule.when.test(text))?.intent;
+  if (matched === 'complaint') return matched;
+  if (text.trim() && sentiment.analyze(text, { language: 'en' }).score <= set.complaintAtOrBelow) return 'complaint';
+  return matched ?? 'other';
 }

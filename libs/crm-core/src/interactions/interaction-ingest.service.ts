@@ -12,7 +12,8 @@ import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSum
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from './interaction.view';
 import { classifyIntent } from './intent.rules';
 
-export interface IngestedCustomer extends CustomerSummary {
+/** The ingest function's view of the customer (the retention step after it reads the full one). */
+export interface IngestedCustomer extends Omit<CustomerSummary, 'accountId'> {
   /** First seen with this interaction. */
   created: boolean;
 }
@@ -179,7 +180,7 @@ function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null)
       name: row.r_customer_name,
       identities: row.r_identities,
       lifecycleStage: row.r_lifecycle_stage,
-      acquisitionStep: row.r_lifecycle_stage === 'acquisition' ? row.r_acquisition_step : null,
+      acquisitionStep: row.r_acquisition_step,
       createdAt: row.r_customer_created_at.toISOString(),
       created: row.r_customer_created,
     },

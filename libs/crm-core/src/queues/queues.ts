@@ -85,3 +85,31 @@ export const DELIVERY_STATUS_JOB_OPTIONS = {
   backoff: { type: CAPPED_BACKOFF },
   ...JOB_RETENTION,
 } as const;
+
+/**
+ * The retention scan, in a queue of its own so a long scan never holds up live ingest; one scan
+ * runs at a time across every worker (the queue's global concurrency is 1).
+ */
+export const RETENTION_SCAN_QUEUE = 'retention-scan';
+
+export const RETENTION_SCAN_JOB = 'scan';
+
+/** The job scheduler that adds a scan job on `RETENTION_SCAN_CRON`. */
+export const RETENTION_SCAN_SCHEDULER = 'retention-scan-schedule';
+
+/** `requestedBy`: who asked for a scan now (an admin), for the logs; absent for the schedule. */
+export interface RetentionScanJob {
+  requestedBy?: string;
+}
+
+export interface RetentionScanJobResult {
+  evaluated: number;
+  tasksCreated: number;
+}
+
+/** A scan is cheap to repeat (it adds nothing the second time): a failed one is not retried. */
+export const RETENTION_SCAN_JOB_OPTIONS = {
+  attempts: 1,
+  removeOnComplete: { age: 24 * 3600, count: 100 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 100 },
+} as const;

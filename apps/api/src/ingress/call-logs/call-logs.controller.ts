@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ChannelRegistry, MAX_CALL_LOGS_PER_REQUEST, type PhoneAdapter } from '@omnihub/channels';
-import type { PartnerView } from '@omnihub/crm-core';
+import { ChannelRegistry, MAX_CALL_LOGS_PER_REQUEST, type InputError, type PhoneAdapter } from '@omnihub/channels';
+import { RetentionTasksService, type PartnerView } from '@omnihub/crm-core';
 import { CurrentPartner, PartnerOnly } from '../../auth/access.decorators';
 import { IngressQueue } from '../ingress-queue.service';
 import { CallLogSchema } from './call-log.schema';
@@ -17,6 +17,7 @@ export class CallLogsController {
   constructor(
     channels: ChannelRegistry,
     private readonly ingress: IngressQueue,
+    private readonly tasks: RetentionTasksService,
   ) {
     this.adapter = channels.get('phone').callLogs;
   }
@@ -34,16 +35,28 @@ export class CallLogsController {
   })
   async post(@Body() body: unknown, @CurrentPartner() partner: PartnerView) {
     const parsed = this.adapter.parseInbound(body, { partnerId: partner.id });
-    if (!parsed.ok) {
+    const errors = parsed.ok ? await this.foreignTasks(parsed.value, Array.isArray(body), partner.id) : parsed.errors;
+    if (!parsed.ok || errors.length) {
       throw new BadRequestException({
         statusCode: 400,
-        message: `The request holds ${parsed.errors.length} error(s); nothing was stored: ${parsed.errors
+        message: `The request holds ${errors.length} error(s); nothing was stored: ${errors
           .slice(0, 5)
           .map((e) => `${e.path}: ${e.message}`)
           .join('; ')}`,
-        errors: parsed.errors,
+        errors,
       });
     }
     return this.ingress.enqueue(parsed.value);
+  }
+
+  /** A call log may close only a task assigned to the calling partner. */
+  private async foreignTasks(items: { metadata: Record<string, unknown> }[], bulk: boolean, partnerId: string): Promise<InputError[]> {
+    const taskIds = items.map((item) => item.metadata.taskId).filter((id): id is string => typeof id === 'string');
+    const own = await this.tasks.assignedToPartner(taskIds, partnerId);
+    return items.flatMap(({ metadata: { taskId } }, index) =>
+      typeof taskId === 'string' && !own.has(taskId)
+        ? [{ path: bulk ? `[${index}].taskId` : 'taskId', message: 'taskId must be a task assigned to your call centre' }]
+        : [],
+    );
   }
 }

@@ -9,7 +9,7 @@ import {
   type RetentionScanJob,
   type RetentionScanJobResult,
 } from '@omnihub/crm-core';
-import { QueueEvents, type Queue } from 'bullmq';
+import { QueueEvents, type ConnectionOptions, type Queue } from 'bullmq';
 import { AdminOnly, CurrentAgent } from '../auth/access.decorators';
 
 /** How long an admin's request waits for the scan it queued. */
@@ -27,7 +27,11 @@ export class RetentionScanController implements OnModuleDestroy {
   private readonly finished: QueueEvents;
 
   constructor(@InjectQueue(RETENTION_SCAN_QUEUE) private readonly queue: Queue<RetentionScanJob, RetentionScanJobResult>) {
-    this.finished = new QueueEvents(queue.name, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+    // A listener blocks on Redis, so it must wait out reconnects (unlike the fail-fast producer).
+    const connection = { ...(queue.opts.connection as object), maxRetriesPerRequest: null, enableOfflineQueue: true } as ConnectionOptions;
+    this.finished = new QueueEvents(queue.name, { connection, prefix: queue.opts.prefix });
+    // Redis outages are logged once by the process's outage tracker; no stack per reconnect here.
+    this.finished.on('error', () => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** Either the pool or a transaction's manager: services run the same SQL inside or outside one. */
@@ -19,4 +20,20 @@ export async function queryRows<T>(db: Db, text: string, params: unknown[] = [])
 
 export async function queryOne<T>(db: Db, text: string, params: unknown[] = []): Promise<T | undefined> {
   return (await queryRows<T>(db, text, params))[0];
+}
+
+/**
+ * A statement PostgreSQL prepares once per connection under `name` and then runs from its plan:
+ * for a large statement run on every message, planning costs more than running it.
+ */
+export async function queryPrepared<T>(db: Db, name: string, text: string, params: unknown[]): Promise<T[]> {
+  const own = db instanceof DataSource;
+  const runner = own ? db.createQueryRunner() : db.queryRunner;
+  if (!runner) throw new Error('queryPrepared needs a transaction manager or the data source');
+  const client = (await runner.connect()) as PoolClient;
+  try {
+    return (await client.query({ name, text, values: params })).rows as T[];
+  } finally {
+    if (own) await runner.release();
+  }
 }

@@ -1,5 +1,5 @@
 import { CUSTOMER_COLUMNS, type CustomerRow, type LifecycleStage } from '../customers/customer.view';
-import { queryRows, type Db } from '../database/sql';
+import { queryPrepared, type Db } from '../database/sql';
 import type { AttritionFacts, AttritionSign, RevealedBy } from './attrition.rules';
 
 /** The customer as agents see it, and what the rules read about it. */
@@ -98,12 +98,20 @@ SELECT s.*,
     SELECT count(*) AS n, min(i.occurred_at) AS first_at FROM interactions i
      WHERE i.customer_id = s.id AND i.kind <> 'note'
        AND i.occurred_at > last.at - interval '180 days' AND i.occurred_at <= last.at) win ON last.at IS NOT NULL
-  LEFT JOIN retention_tasks t ON t.customer_id = s.id AND t.kind = 'attrition' AND t.status IN ('open', 'in_progress')
+  -- A lateral look-up by customer: as a plain join the planner walked every open task per message.
+  LEFT JOIN LATERAL (
+    SELECT t.id, t.signs, t.reason FROM retention_tasks t
+     WHERE t.customer_id = s.id AND t.kind = 'attrition' AND t.status IN ('open', 'in_progress') LIMIT 1) t ON true
  ORDER BY s.id`;
 
 /** Reads the facts of these customers in one statement. */
 export async function readCustomerFacts(tx: Db, ids: readonly string[], now: Date, phase: RevealedBy): Promise<CustomerFactsRow[]> {
-  return queryRows<CustomerFactsRow>(tx, FACTS_SQL, [ids, now.toISOString().slice(0, 10), now, phase === 'scan']);
+  return queryPrepared<CustomerFactsRow>(tx, 'retention_customer_facts', FACTS_SQL, [
+    ids,
+    now.toISOString().slice(0, 10),
+    now,
+    phase === 'scan',
+  ]);
 }
 
 export function toAttritionFacts(row: CustomerFactsRow): AttritionFacts {

@@ -66,6 +66,8 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       customerId: outcome.customer.id,
       intent: outcome.interaction.intent ?? null,
       created: outcome.customer.created,
+      stage: outcome.customer.lifecycleStage,
+      acquisitionStep: outcome.customer.acquisitionStep,
     });
     return { customerId: outcome.customer.id, retention };
   }
@@ -257,7 +259,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     const long = newPhone();
     await history_(short, 2, 3, 5);
     await history_(long, 150, 1, 5);
-    const counted = async (phone: string) => {
+    const counted = async (phone: string, text: string) => {
       const original = Client.prototype.query;
       let statements = 0;
       Client.prototype.query = function (this: Client, ...args: unknown[]) {
@@ -265,16 +267,18 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } as typeof original;
       try {
-        await message(phone, daysAgo(0), 'hello again');
+        await message(phone, daysAgo(0), text);
       } finally {
         Client.prototype.query = original;
       }
       return statements;
     };
-    const few = await counted(short);
-    expect(await counted(long)).toBe(few);
-    // the ingest function and the one read of the facts: nothing changed, so nothing is written
-    expect(few).toBe(2);
+    // An item that can neither move the lifecycle nor reveal a sign: the ingest function alone.
+    expect(await counted(short, 'hello again')).toBe(1);
+    expect(await counted(long, 'hello again')).toBe(1);
+    // A complaint can reveal a sign: one read of the facts more, and nothing written when none holds.
+    expect(await counted(short, 'this is unacceptable')).toBe(2);
+    expect(await counted(long, 'this is unacceptable')).toBe(2);
   });
 
   it('a merge keeps one open attrition task, and moves the business events and lifecycle history', async () => {

@@ -57,6 +57,8 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
       customerId: customer.id,
       intent: outcome.interaction.intent ?? null,
       created,
+      stage: customer.lifecycleStage,
+      acquisitionStep: customer.acquisitionStep,
     });
     await this.events.publish([
       ['interaction.created', { interaction: outcome.interaction }],
@@ -75,6 +77,8 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
       customerId: stored.customer.id,
       intent: stored.interaction.intent ?? null,
       created: false,
+      stage: stored.customer.lifecycleStage,
+      acquisitionStep: stored.customer.acquisitionStep,
     });
     await this.events.publish([
       ['interaction.created', { interaction: stored.interaction }],

@@ -1,4 +1,4 @@
-import { findAttritionSigns, nextAttritionTask, severityOf, type AttritionFacts } from './attrition.rules';
+import { findAttritionSigns, itemCanRevealSign, nextAttritionTask, severityOf, type AttritionFacts } from './attrition.rules';
 
 const now = new Date('2026-06-30T12:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
@@ -149,5 +149,12 @@ describe('the attrition task', () => {
 
   it('opens nothing without a sign', () => {
     expect(nextAttritionTask(null, [])).toBeNull();
+  });
+});
+
+describe('itemCanRevealSign', () => {
+  it('is true for a complaint, which the complaints sign counts, and false for any other intent', () => {
+    expect(itemCanRevealSign({ intent: 'complaint' })).toBe(true);
+    for (const intent of ['enquiry', 'purchase', 'other', null] as const) expect(itemCanRevealSign({ intent })).toBe(false);
   });
 });

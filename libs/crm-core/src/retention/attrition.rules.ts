@@ -1,3 +1,4 @@
+import type { Intent } from '@omnihub/channels';
 import type { TaskSeverity } from './task.view';
 
 export const ATTRITION_SIGNS = ['contact_frequency', 'complaints', 'enquiries', 'silence', 'business_volume', 'active_buyers'] as const;
@@ -48,6 +49,8 @@ export type RevealedBy = 'ingest' | 'scan';
 export interface AttritionRule {
   id: AttritionSign;
   revealedBy: RevealedBy;
+  /** For an `ingest` sign: the new items that can reveal it (any other leaves it as it was). */
+  revealedByItem?: (item: { intent: Intent | null }) => boolean;
   when: (facts: AttritionFacts, t: AttritionThresholds, now: Date) => boolean;
   /** How much this sign alone weighs in the task's severity. */
   then: { severity: TaskSeverity };
@@ -67,6 +70,7 @@ export const ATTRITION_RULES: readonly AttritionRule[] = [
   {
     id: 'complaints',
     revealedBy: 'ingest',
+    revealedByItem: (item) => item.intent === 'complaint',
     when: (f, t) => f.complaints30d >= t.complaints.min30d && f.complaints30d >= t.complaints.minRatioToPrior * f.complaintsPrior30d,
     then: { severity: 'medium' },
     reason: (f) =>
@@ -146,6 +150,11 @@ export function findAttritionSigns(
   return ATTRITION_RULES.filter((rule) => (phase === 'scan' || rule.revealedBy === 'ingest') && rule.when(facts, thresholds, now)).map(
     (rule) => ({ sign: rule.id, reason: rule.reason(facts, now) }),
   );
+}
+
+/** Whether a new item with this intent can reveal a sign at ingest: most items cannot. */
+export function itemCanRevealSign(item: { intent: Intent | null }): boolean {
+  return ATTRITION_RULES.some((rule) => rule.revealedBy === 'ingest' && (rule.revealedByItem?.(item) ?? true));
 }
 
 /** `low` for one sign, `medium` for two or for `complaints`, `high` for three or more. */

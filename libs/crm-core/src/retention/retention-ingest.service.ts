@@ -1,7 +1,10 @@
 import type { ChannelRegistry, InboundInteraction, Intent } from '@omnihub/channels';
 import type { DataSource } from 'typeorm';
+import type { AcquisitionStep, LifecycleStage } from '../customers/customer.view';
 import { queryRows } from '../database/sql';
 import type { InteractionView } from '../interactions/interaction.view';
+import { evaluateLifecycle, type LifecycleSignal } from '../lifecycle/lifecycle.rules';
+import { itemCanRevealSign } from './attrition.rules';
 import { RetentionEvaluationService, type EvaluationOutcome } from './retention-evaluation.service';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.view';
 
@@ -10,7 +13,12 @@ export interface StoredInteraction {
   intent: Intent | null;
   /** The customer was first seen with this item. */
   created: boolean;
+  /** Where the customer stood when the item was stored. */
+  stage: LifecycleStage;
+  acquisitionStep: AcquisitionStep | null;
 }
+
+const NOTHING: EvaluationOutcome = { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [] };
 
 export interface RetentionIngestOutcome extends EvaluationOutcome {
   /** The task this item reported on, now done. */
@@ -20,7 +28,8 @@ export interface RetentionIngestOutcome extends EvaluationOutcome {
 /**
  * The retention step after an item is stored: the task it reports on is done, the lifecycle
  * moves on what the item shows, and the signs new data reveals are checked, all for a constant
- * number of statements. What a channel's item means (a call answered, a task worked) comes from
+ * number of statements. Most items can change neither (a customer past the step they show, an
+ * item no sign counts): those cost no statement at all. What a channel's item means (a call answered, a task worked) comes from
  * its plug-in's ingest hooks.
  */
 export class RetentionIngestService {
@@ -35,32 +44,36 @@ export class RetentionIngestService {
     const hooks = this.channels.find(item.channel)?.ingest;
     const worked = hooks?.taskOutcomeOf?.(item);
     const taskDone = worked ? await this.closeTask(worked.taskId, worked.outcome, worked.partnerId) : null;
-    if (item.kind === 'note') {
-      return { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [], taskDone };
-    }
+    if (item.kind === 'note') return { ...NOTHING, taskDone };
     const twoWay = hooks?.twoWay?.(item) ?? (item.direction === 'outbound' && item.kind === 'message');
-    const signal = {
-      signal: { kind: 'interaction' as const, channel: item.channel, direction: item.direction, intent: stored.intent, twoWay },
-      occurredAt: new Date(item.occurredAt),
-      created: stored.created,
+    const signal: LifecycleSignal = {
+      kind: 'interaction',
+      channel: item.channel,
+      direction: item.direction,
+      intent: stored.intent,
+      twoWay,
     };
-    const outcome = await this.evaluation.evaluate([stored.customerId], this.now(), 'ingest', new Map([[stored.customerId, signal]]), true);
+    if (!canChange(stored, signal)) return { ...NOTHING, taskDone };
+    const given = { signal, occurredAt: new Date(item.occurredAt), created: stored.created };
+    const outcome = await this.evaluation.evaluate([stored.customerId], this.now(), 'ingest', new Map([[stored.customerId, given]]), true);
     return { ...outcome, taskDone };
   }
 
   /** An agent's reply (not a note) is the hub's side of a two-way contact. */
   async afterReply(reply: InteractionView): Promise<EvaluationOutcome> {
-    const signal = {
-      signal: {
-        kind: 'interaction' as const,
-        channel: reply.channel,
-        direction: reply.direction,
-        intent: null,
-        twoWay: reply.kind === 'message',
-      },
-      occurredAt: new Date(reply.occurredAt),
+    const signal: LifecycleSignal = {
+      kind: 'interaction',
+      channel: reply.channel,
+      direction: reply.direction,
+      intent: null,
+      twoWay: reply.kind === 'message',
     };
-    return this.evaluation.evaluate([reply.customerId], this.now(), 'ingest', new Map([[reply.customerId, signal]]));
+    return this.evaluation.evaluate(
+      [reply.customerId],
+      this.now(),
+      'ingest',
+      new Map([[reply.customerId, { signal, occurredAt: new Date(reply.occurredAt) }]]),
+    );
   }
 
   /** A task already done or dismissed keeps its status; another partner's task is not touched. */
@@ -73,4 +86,19 @@ export class RetentionIngestService {
     );
     return row ? toTaskView(row) : null;
   }
+}
+
+/**
+ * Whether the item can move the customer's lifecycle or reveal a sign, judged from the stage the
+ * ingest read. At risk, the stage to return to is not known here: it is taken as acquisition, the
+ * one in which a step can still move, so the answer errs towards evaluating.
+ */
+function canChange(stored: StoredInteraction, signal: LifecycleSignal): boolean {
+  if (signal.kind === 'interaction' && itemCanRevealSign({ intent: signal.intent })) return true;
+  const state = {
+    stage: stored.stage,
+    acquisitionStep: stored.created ? null : stored.acquisitionStep,
+    stageBeforeRisk: stored.stage === 'at_risk' ? ('acquisition' as const) : null,
+  };
+  return evaluateLifecycle(state, signal) !== null;
 }

@@ -14,6 +14,7 @@ import { runOne } from './lib/scenario.mjs';
 import { runIsolation } from './lib/isolation.mjs';
 import { runEmail } from './lib/email.mjs';
 import { runChat } from './lib/chat.mjs';
+import { runRetention } from './lib/retention.mjs';
 import { summarise } from './lib/report.mjs';
 import { appendMarkdown, printReport, writeResult } from './lib/output.mjs';
 
@@ -112,6 +113,7 @@ async function main() {
   if (opt.scenarios.includes('isolation')) meta.isolation = opt.isolation;
   if (opt.scenarios.includes('email')) meta.email = opt.email;
   if (opt.scenarios.includes('chat')) meta.chat = opt.chat;
+  if (opt.scenarios.includes('retention')) meta.retention = opt.retention;
   const resultFile = writeResult(stamp, { label, meta, machine, options: opt, summary, runs });
   printReport({ summary, runs, meta, opt, resultFile, profDir: ctx.profDir });
   if (writeMd) appendMarkdown(summary, meta);
@@ -119,7 +121,7 @@ async function main() {
 }
 
 /** The hub-only scenarios: one run on the hub, several rows. */
-const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat };
+const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat, retention: runRetention };
 
 /** One finished run's figures on one progress line. */
 function runLine(s) {
@@ -130,6 +132,8 @@ function runLine(s) {
     s.p99Ratio !== undefined &&
       `p99 ratio to idle ${s.p99Ratio}, import ${s.importPerSec} call logs/s, stored ${s.importStored}/${s.importCount}`,
     s.emailToSms != null && `${s.mailKB} KB mails, ${s.emailToSms}× the SMS max msg/s`,
+    s.scanRatio !== undefined &&
+      `scan ${s.scanSmall.customers} customers ${s.scanSmallSec} s, ${s.scanLarge.customers} customers ${s.scanLargeSec} s (${s.scanRatio}×), SMS p99 ${s.scanP99Ratio}× idle`,
     s.chatP99Ratio !== undefined && `${s.visitors} visitors, p99 ${s.chatP99Ratio}× the SMS p99, api ${s.kbPerVisitor} KB RSS/visitor`,
     `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
     `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,

@@ -10,7 +10,7 @@ hub/floor for every figure (medians over rounds).
   --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
   --customers N           distinct customers (default 2000)
   --rounds N              rounds; each runs every scenario on both sides (default 3)
-  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat (default max,100,300,1000); split
+  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat,retention (default max,100,300,1000); split
                           measures each process kind alone: the api fills the paused ingest queue as
                           fast as it can (no worker consuming), then the worker(s) drain it (no agent
                           connected), giving the ceiling of one api and of one worker; isolation (hub
@@ -20,7 +20,10 @@ hub/floor for every figure (medians over rounds).
                           webhook, through SMTP and through both, and reports email msg/s ÷ SMS msg/s;
                           chat (hub only) measures SMS at --chat-rate, then --chat-visitors visitor
                           sockets sending at the same rate, and reports the p99 ratio and the api's
-                          memory per visitor
+                          memory per visitor; retention (hub only) seeds --retention-customers
+                          histories and times the retention scan at both sizes, the second while SMS
+                          runs at --retention-rate, and reports the scan-time ratio and the SMS p99
+                          ratio to an idle pass
   --rate-seconds S        length of the fixed-rate runs (default 30)
   --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100,
                           5000 call logs to import, 300 mails per email pass
@@ -44,6 +47,10 @@ hub/floor for every figure (medians over rounds).
   --chat-rate R           chat: messages/s offered in total, and the SMS rate it is compared with
                           (default 300)
   --chat-connect-concurrency N  chat: visitors connecting at once (default 50)
+  --retention-customers SMALL,LARGE  retention: customers seeded for the first and the second scan
+                          (default 10000,100000)
+  --retention-interactions N  retention: interactions seeded per customer (default 30)
+  --retention-rate R      retention: the SMS rate offered idle and during the scan, msg/s (default 100)
   --commit REV            bench this commit instead of ./dist: exported with git archive into
                           bench/.work/hub-<sha>/ and built there (others' working tree and dist/
                           are left alone)
@@ -62,7 +69,7 @@ Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
 
 /** Scenarios the floor cannot run: it has no call logs, no email and no chat. */
-export const HUB_ONLY = ['isolation', 'email', 'chat'];
+export const HUB_ONLY = ['isolation', 'email', 'chat', 'retention'];
 
 /** Parses `argv`; prints the help and exits on --help, exits 2 on a bad value. */
 export function readOptions(argv) {
@@ -93,6 +100,9 @@ export function readOptions(argv) {
       'chat-visitors': { type: 'string', default: '1000' },
       'chat-rate': { type: 'string', default: '300' },
       'chat-connect-concurrency': { type: 'string', default: '50' },
+      'retention-customers': { type: 'string' },
+      'retention-interactions': { type: 'string', default: '30' },
+      'retention-rate': { type: 'string', default: '100' },
       commit: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -137,12 +147,15 @@ export function readOptions(argv) {
       rate: int('chat-rate', a['chat-rate'], 1),
       connectConcurrency: int('chat-connect-concurrency', a['chat-connect-concurrency'], 1),
     },
+    retention: retentionSizes(a['retention-customers'] ?? (quick ? '1000,10000' : '10000,100000')),
     profile: a.profile,
     trace: a.trace,
   };
+  opt.retention.interactions = int('retention-interactions', a['retention-interactions'], 1, 1000);
+  opt.retention.rate = int('retention-rate', a['retention-rate'], 1);
   for (const s of opt.scenarios) {
     if (!['max', 'split', ...HUB_ONLY].includes(s) && !(Number(s) > 0)) {
-      console.error(`--scenarios: "${s}" is neither max, split, isolation, email, chat nor a rate`);
+      console.error(`--scenarios: "${s}" is neither max, split, isolation, email, chat, retention nor a rate`);
       process.exit(2);
     }
   }
@@ -159,6 +172,15 @@ export function readOptions(argv) {
     }
   }
   return { opt, commit: a.commit, writeMd: a['write-md'], label: a.label ?? null };
+}
+
+function retentionSizes(text) {
+  const [small, large] = list(text).map((x) => int('retention-customers', x, 1));
+  if (!(large > small)) {
+    console.error(`--retention-customers must be SMALL,LARGE with LARGE > SMALL, got ${text}`);
+    process.exit(2);
+  }
+  return { small, large };
 }
 
 function int(name, value, min, max = Infinity) {

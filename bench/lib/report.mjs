@@ -15,6 +15,8 @@ export const SCENARIO_TITLES = {
   'email-both': 'email through the webhook and SMTP at once, as fast as possible',
   'chat-sms': 'chat run, SMS at the chat rate (the ratio\u2019s denominator)',
   chat: 'chat: visitor sockets at a fixed total rate',
+  'retention-idle': 'retention, phase 1: SMS at a fixed rate, nothing else running',
+  'retention-scan': 'retention, phase 2: the same SMS load while the large scan runs',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -66,6 +68,13 @@ export const CHAT_FIGURES = [
   ['visitorsConnectPerSec', 'visitors connected/s (until their session)', (r) => r.visitorsConnectPerSec],
   ['visitorDisconnects', 'visitor sockets not connected at the end (sum of rounds)', (r) => r.visitorDisconnects, 'sum'],
 ];
+export const RETENTION_FIGURES = [
+  ['scanSmallSec', 'scan of the small customer set, s', (r) => r.scanSmallSec],
+  ['scanLargeSec', 'scan of the large customer set, s', (r) => r.scanLargeSec],
+  ['scanRatio', 'large scan time / small scan time (same run)', (r) => r.scanRatio],
+  ['scanP99Ratio', 'SMS e2e p99 during the scan / idle p99 (same run)', (r) => r.scanP99Ratio],
+  ['scanOverlap', 'share of the SMS sending time the scan covered', (r) => r.scanOverlap],
+];
 const figuresFor = (scenario) =>
   scenario.startsWith('isolation')
     ? [...FIGURES, ...ISOLATION_FIGURES]
@@ -73,7 +82,9 @@ const figuresFor = (scenario) =>
       ? [...FIGURES, ...EMAIL_FIGURES]
       : scenario === 'chat'
         ? [...FIGURES, ...CHAT_FIGURES]
-        : FIGURES;
+        : scenario === 'retention-scan'
+          ? [...FIGURES, ...RETENTION_FIGURES]
+          : FIGURES;
 
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -162,7 +173,32 @@ export function isolationVerdict(summary, meta) {
 }
 
 const verdicts = (summary, meta) =>
-  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta)].filter(Boolean);
+  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta), retentionVerdict(summary, meta)].filter(
+    Boolean,
+  );
+
+/**
+ * The retention scenario's answer in one sentence (issue 17: large/small scan time ≤ 12 for 10×
+ * the customers; SMS p99 during the scan ≤ 2 × idle), or null.
+ */
+export function retentionVerdict(summary, meta) {
+  const idle = summary.find((e) => e.scenario === 'retention-idle')?.hub;
+  const busy = summary.find((e) => e.scenario === 'retention-scan')?.hub;
+  if (!idle || !busy || busy.scanRatio === undefined) return null;
+  const r = meta?.retention;
+  const growth = r ? r.large / r.small : 10;
+  const linear = typeof busy.scanRatio === 'number' ? (busy.scanRatio <= 1.2 * growth ? 'met' : 'NOT met') : 'unknown';
+  const quiet = typeof busy.scanP99Ratio === 'number' ? (busy.scanP99Ratio <= 2 ? 'met' : 'NOT met') : 'unknown';
+  const sizes = r
+    ? `${fmt(r.small)} and ${fmt(r.large)} customers with ${fmt(r.interactions)} interactions each, SMS at ${fmt(r.rate)} msg/s`
+    : '';
+  return (
+    `retention (${sizes}): scan ${fmt(busy.scanSmallSec)} s and ${fmt(busy.scanLargeSec)} s, ratio ${fmtRatio(busy.scanRatio)} ` +
+    `(target ≤ ${fmt(1.2 * growth)}): ${linear}; SMS e2e p99 idle ${fmt(idle.e2eP99)} ms, during the scan ${fmt(busy.e2eP99)} ms, ` +
+    `ratio ${fmtRatio(busy.scanP99Ratio)} (target ≤ 2): ${quiet}; ${fmt((idle.lost ?? 0) + (busy.lost ?? 0))} SMS lost; ` +
+    `the scan covered ${typeof busy.scanOverlap === 'number' ? `${Math.round(busy.scanOverlap * 100)} %` : '–'} of the SMS sending time`
+  );
+}
 
 /** The email scenario's answer in one sentence (issue 15: email msg/s ≥ 0.4 × SMS msg/s, 0 lost), or null. */
 export function emailVerdict(summary, meta) {

@@ -63,7 +63,8 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
     await this.events.publish([
       ['interaction.created', { interaction: outcome.interaction }],
       ['conversation.updated', { conversation: outcome.conversation }],
-      ...retentionEvents(retention, customer.id),
+      // Every item changes the customer's metrics, so customer.updated goes out whatever moved.
+      ...retentionEvents(retention, customer.id, customer),
     ]);
     if (created) this.logger.debug(`job ${job.id}: new customer ${customer.id}`);
     return { interactionId: outcome.interaction.id };

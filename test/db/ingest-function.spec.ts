@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { interactionIdOf, type InboundInteraction } from '@omnihub/channels';
 import { InteractionIngestService } from '@omnihub/crm-core/interactions/interaction-ingest.service';
 import { applyRepeatableSql } from '@omnihub/crm-core/database/repeatable-sql';
@@ -217,6 +218,35 @@ describe('the ingest function (PostgreSQL)', () => {
     expect(row.r_customer_created).toBe(true);
     const again = await callOld();
     expect(again).toEqual([]);
+  });
+
+  it('keeps v2’s signature and its columns, for workers of the release before the retention step', async () => {
+    const old = item();
+    const callV2 = () =>
+      db.query('SELECT * FROM ingest_interaction_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)', [
+        randomUUID(),
+        'phone',
+        old.identity.address,
+        null,
+        'sms',
+        'inbound',
+        'message',
+        old.text,
+        null,
+        old.occurredAt,
+        old.externalId,
+        old.idempotencyKey,
+        'other',
+        {},
+        old.text,
+        '',
+        [],
+      ]);
+    const [row] = await callV2();
+    expect(Object.keys(row)).toHaveLength(14);
+    expect(row).not.toHaveProperty('r_account_id');
+    expect(row.r_customer_created).toBe(true);
+    expect(await callV2()).toEqual([]);
   });
 
   it('re-applies the function’s source only when the file changed', async () => {

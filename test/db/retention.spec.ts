@@ -68,6 +68,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       created: outcome.customer.created,
       stage: outcome.customer.lifecycleStage,
       acquisitionStep: outcome.customer.acquisitionStep,
+      stageBeforeRisk: outcome.customer.stageBeforeRisk,
     });
     return { customerId: outcome.customer.id, retention };
   }

@@ -52,13 +52,14 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
       this.logger.debug(`job ${job.id}: already stored`);
       return { interactionId: outcome.interactionId, duplicate: true };
     }
-    const { created, ...customer } = outcome.customer;
+    const { created, stageBeforeRisk, ...customer } = outcome.customer;
     const retention = await this.retention.afterIngest(job.data, {
       customerId: customer.id,
       intent: outcome.interaction.intent ?? null,
       created,
       stage: customer.lifecycleStage,
       acquisitionStep: customer.acquisitionStep,
+      stageBeforeRisk,
     });
     await this.events.publish([
       ['interaction.created', { interaction: outcome.interaction }],

@@ -9,7 +9,7 @@
 -- This file is re-applied whenever it changes (repeatable-sql.ts). A new signature gets a new
 -- name; the previous one stays callable for one release, so workers can be upgraded one at a time.
 
-CREATE OR REPLACE FUNCTION ingest_interaction_v2(
+CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   p_interaction_id uuid,
   p_identity_channel text, p_identity_address text, p_customer_name text,
   p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
@@ -24,7 +24,10 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v2(
   r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
   r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
   r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
-  r_last_interaction_preview text, r_unread_count integer
+  r_last_interaction_preview text, r_unread_count integer,
+  -- v3: the rest of the customer, so the retention step can tell from this row alone whether
+  -- the item can move anything, and the customer's event is whole without another read.
+  r_account_id uuid, r_stage_before_risk text
 ) LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -122,12 +125,35 @@ BEGIN
                  FROM customer_identities i WHERE i.customer_id = customer.id) END,
     created,
     conversation.id, conversation.status, conversation.assignee_id, conversation.last_interaction_at,
-    conversation.last_interaction_preview, conversation.unread_count;
+    conversation.last_interaction_preview, conversation.unread_count,
+    customer.account_id, customer.stage_before_risk;
 END
 $fn$;
 
--- The previous release's signature (migration IngestFunction), for workers not yet upgraded:
--- the id is made here and the item joins its channel's single thread.
+-- The previous releases' signatures, for workers not yet upgraded. v2 (thread keys, the id from
+-- the edge) returns what it returned before.
+CREATE OR REPLACE FUNCTION ingest_interaction_v2(
+  p_interaction_id uuid,
+  p_identity_channel text, p_identity_address text, p_customer_name text,
+  p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
+  p_occurred_at timestamptz, p_external_id text, p_idempotency_key text,
+  p_intent text, p_metadata jsonb, p_preview text, p_thread_key text, p_reply_to text[]
+) RETURNS TABLE (
+  r_interaction_id uuid,
+  r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
+  r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
+  r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
+  r_last_interaction_preview text, r_unread_count integer
+) LANGUAGE sql AS $fn$
+  SELECT r_interaction_id, r_customer_id, r_customer_name, r_lifecycle_stage, r_acquisition_step,
+         r_customer_created_at, r_identities, r_customer_created, r_conversation_id, r_status, r_assignee_id,
+         r_last_interaction_at, r_last_interaction_preview, r_unread_count
+    FROM ingest_interaction_v3(p_interaction_id, p_identity_channel, p_identity_address, p_customer_name,
+      p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
+      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to);
+$fn$;
+
+-- v1 (migration IngestFunction): the id is made here and the item joins its channel's single thread.
 CREATE OR REPLACE FUNCTION ingest_interaction(
   p_identity_channel text, p_identity_address text, p_customer_name text,
   p_channel text, p_direction text, p_kind text, p_text text, p_subject text,

@@ -12,10 +12,12 @@ import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSum
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from './interaction.view';
 import { classifyIntent } from './intent.rules';
 
-/** The ingest function's view of the customer (the retention step after it reads the full one). */
-export interface IngestedCustomer extends Omit<CustomerSummary, 'accountId'> {
+/** The customer as the ingest left it, and what the retention step reads of it. */
+export interface IngestedCustomer extends CustomerSummary {
   /** First seen with this interaction. */
   created: boolean;
+  /** While at risk, the stage to return to. */
+  stageBeforeRisk: CustomerSummary['lifecycleStage'] | null;
 }
 
 /** What agents are shown about a stored item: the interaction, its conversation, its customer. */
@@ -30,7 +32,7 @@ export type IngestOutcome = ({ status: 'created' } & IngestedItem) | { status: '
 /** An inbound item with the id the api chose for it (older apis queued items without one). */
 export type IdentifiedInteraction = InboundInteraction & { id?: string };
 
-/** What `ingest_interaction_v2()` (ingest-interaction.sql) returns: one row, none for a duplicate. */
+/** What `ingest_interaction_v3()` (ingest-interaction.sql) returns: one row, none for a duplicate. */
 interface IngestRow {
   r_interaction_id: string;
   r_customer_id: string;
@@ -46,18 +48,20 @@ interface IngestRow {
   r_last_interaction_at: Date;
   r_last_interaction_preview: string | null;
   r_unread_count: number;
+  r_account_id: string | null;
+  r_stage_before_risk: CustomerSummary['lifecycleStage'] | null;
 }
 
 /** Named, so PostgreSQL plans it once per connection. */
 const INGEST = {
-  name: 'ingest_interaction_v2',
-  text: 'SELECT * FROM ingest_interaction_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
+  name: 'ingest_interaction_v3',
+  text: 'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
 };
 
 /**
  * The one write every channel shares: in one transaction, resolve the customer from the
  * identity, find or open the conversation of the item's thread, insert the interaction under the
- * id chosen at the edge and count the day's activity (`ingest_interaction_v2`, one round trip).
+ * id chosen at the edge and count the day's activity (`ingest_interaction_v3`, one round trip).
  * A channel's own rules join through its plug-in's ingest hooks. Safe to run twice for the same
  * item (BullMQ is at-least-once): the second run finds the idempotency key taken and reports a
  * duplicate, changing nothing.
@@ -181,8 +185,10 @@ function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null)
       identities: row.r_identities,
       lifecycleStage: row.r_lifecycle_stage,
       acquisitionStep: row.r_acquisition_step,
+      accountId: row.r_account_id,
       createdAt: row.r_customer_created_at.toISOString(),
       created: row.r_customer_created,
+      stageBeforeRisk: row.r_stage_before_risk,
     },
   };
 }

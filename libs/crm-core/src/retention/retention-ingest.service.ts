@@ -16,6 +16,8 @@ export interface StoredInteraction {
   /** Where the customer stood when the item was stored. */
   stage: LifecycleStage;
   acquisitionStep: AcquisitionStep | null;
+  /** While at risk, the stage to return to; undefined when not known. */
+  stageBeforeRisk?: LifecycleStage | null;
 }
 
 const NOTHING: EvaluationOutcome = { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [] };
@@ -90,15 +92,16 @@ export class RetentionIngestService {
 
 /**
  * Whether the item can move the customer's lifecycle or reveal a sign, judged from the stage the
- * ingest read. At risk, the stage to return to is not known here: it is taken as acquisition, the
- * one in which a step can still move, so the answer errs towards evaluating.
+ * ingest read. At risk with the stage to return to unknown, it is taken as acquisition, the one in
+ * which a step can still move, so the answer errs towards evaluating.
  */
 function canChange(stored: StoredInteraction, signal: LifecycleSignal): boolean {
   if (signal.kind === 'interaction' && itemCanRevealSign({ intent: signal.intent })) return true;
   const state = {
     stage: stored.stage,
     acquisitionStep: stored.created ? null : stored.acquisitionStep,
-    stageBeforeRisk: stored.stage === 'at_risk' ? ('acquisition' as const) : null,
+    stageBeforeRisk:
+      stored.stageBeforeRisk !== undefined ? stored.stageBeforeRisk : stored.stage === 'at_risk' ? ('acquisition' as const) : null,
   };
   return evaluateLifecycle(state, signal) !== null;
 }

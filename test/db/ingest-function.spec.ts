@@ -194,6 +194,27 @@ describe('the ingest function (PostgreSQL)', () => {
     expect(stranger.conversation.id).not.toBe(theirs.id);
   });
 
+  it('starts a new customer where the lifecycle rules put it, with the reason, in the same call', async () => {
+    const history = (customerId: string) =>
+      db.query('SELECT stage, acquisition_step, reason, occurred_at FROM customer_lifecycle_changes WHERE customer_id = $1', [
+        customerId,
+      ]) as Promise<Array<{ stage: string; acquisition_step: string; reason: string; occurred_at: Date }>>;
+    const buyer = item({ text: 'I would like to buy two more mugs' });
+    const first = await stored(buyer);
+    expect(first.customer).toMatchObject({ created: true, lifecycleStage: 'acquisition', acquisitionStep: 'exchange' });
+    expect(await history(first.customer.id)).toEqual([
+      {
+        stage: 'acquisition',
+        acquisition_step: 'exchange',
+        reason: 'First inbound contact, on sms. The customer asked to buy, on sms.',
+        occurred_at: new Date(buyer.occurredAt),
+      },
+    ]);
+    // The customer's next item is not a start: nothing more is recorded by the ingest.
+    await stored(item({ identity: buyer.identity, text: 'I would like to buy a teapot too' }));
+    expect(await history(first.customer.id)).toHaveLength(1);
+  });
+
   it('keeps the previous release’s signature callable, for workers not yet upgraded', async () => {
     const old = item();
     // Exactly the call a worker of the previous release makes.

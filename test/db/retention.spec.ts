@@ -65,7 +65,6 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     const retention = await afterIngest.afterIngest(item, {
       customerId: outcome.customer.id,
       intent: outcome.interaction.intent ?? null,
-      created: outcome.customer.created,
       stage: outcome.customer.lifecycleStage,
       acquisitionStep: outcome.customer.acquisitionStep,
       stageBeforeRisk: outcome.customer.stageBeforeRisk,

@@ -56,7 +56,6 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
     const retention = await this.retention.afterIngest(job.data, {
       customerId: customer.id,
       intent: outcome.interaction.intent ?? null,
-      created,
       stage: customer.lifecycleStage,
       acquisitionStep: customer.acquisitionStep,
       stageBeforeRisk,
@@ -78,7 +77,6 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
     const retention = await this.retention.afterIngest(item, {
       customerId: stored.customer.id,
       intent: stored.interaction.intent ?? null,
-      created: false,
       stage: stored.customer.lifecycleStage,
       acquisitionStep: stored.customer.acquisitionStep,
     });

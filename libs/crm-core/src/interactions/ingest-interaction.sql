@@ -18,7 +18,10 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   -- The conversation within (customer, channel): '' for channels with one thread per customer.
   p_thread_key text,
   -- Provider ids of earlier messages this one answers (email In-Reply-To / References).
-  p_reply_to text[]
+  p_reply_to text[],
+  -- Where a customer first seen with this item starts, and why (the lifecycle rules decide, in
+  -- TypeScript); null when the rules move nothing and the table's defaults stand.
+  p_start_stage text, p_start_step text, p_start_reason text
 ) RETURNS TABLE (
   r_interaction_id uuid,
   r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
@@ -45,11 +48,20 @@ BEGIN
   SELECT c.* INTO customer FROM customer_identities i JOIN customers c ON c.id = i.customer_id
    WHERE i.channel = p_identity_channel AND i.address = p_identity_address;
   IF NOT FOUND THEN
-    INSERT INTO customers (name) VALUES (p_customer_name) RETURNING * INTO customer;
+    IF p_start_reason IS NULL THEN
+      INSERT INTO customers (name) VALUES (p_customer_name) RETURNING * INTO customer;
+    ELSE
+      INSERT INTO customers (name, lifecycle_stage, acquisition_step) VALUES (p_customer_name, p_start_stage, p_start_step)
+      RETURNING * INTO customer;
+    END IF;
     INSERT INTO customer_identities (customer_id, channel, address)
          VALUES (customer.id, p_identity_channel, p_identity_address)
     ON CONFLICT (channel, address) DO NOTHING;
     created := FOUND;
+    IF created AND p_start_reason IS NOT NULL THEN
+      INSERT INTO customer_lifecycle_changes (customer_id, stage, acquisition_step, reason, occurred_at)
+           VALUES (customer.id, p_start_stage, p_start_step, p_start_reason, p_occurred_at);
+    END IF;
     IF NOT created THEN
       -- A concurrent call created this identity's customer first: drop ours, use theirs.
       DELETE FROM customers WHERE id = customer.id;
@@ -150,7 +162,7 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v2(
          r_last_interaction_at, r_last_interaction_preview, r_unread_count
     FROM ingest_interaction_v3(p_interaction_id, p_identity_channel, p_identity_address, p_customer_name,
       p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
-      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to);
+      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, NULL, NULL, NULL);
 $fn$;
 
 -- v1 (migration IngestFunction): the id is made here and the item joins its channel's single thread.

@@ -9,6 +9,7 @@ import {
   type ConversationView,
 } from '../conversations/conversation.view';
 import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSummary } from '../customers/customer.view';
+import { interactionSignalOf, startOfNewCustomer } from '../lifecycle/interaction-signal';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from './interaction.view';
 import { classifyIntent } from './intent.rules';
 
@@ -55,7 +56,7 @@ interface IngestRow {
 /** Named, so PostgreSQL plans it once per connection. */
 const INGEST = {
   name: 'ingest_interaction_v3',
-  text: 'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
+  text: 'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)',
 };
 
 /**
@@ -74,8 +75,12 @@ export class InteractionIngestService {
 
   async ingest(item: IdentifiedInteraction): Promise<IngestOutcome> {
     const id = item.id ?? interactionIdOf(item.channel, item.idempotencyKey);
-    const hooks = this.channels.find(item.channel)?.ingest;
+    const plugin = this.channels.find(item.channel);
+    const hooks = plugin?.ingest;
     const intent = this.intentOf(item);
+    // A customer first seen with this item starts where the lifecycle rules put it, in the same
+    // transaction, so the retention step after it has nothing to write for a new customer.
+    const start = item.kind === 'note' ? null : startOfNewCustomer(interactionSignalOf(item, intent, plugin));
     const values = [
       id,
       item.identity.channel,
@@ -94,6 +99,9 @@ export class InteractionIngestService {
       previewOf(item.preview || item.text || item.subject || ''),
       item.threadKey ?? '',
       item.replyTo ?? [],
+      start?.state.stage ?? null,
+      start?.state.acquisitionStep ?? null,
+      start?.reason ?? null,
     ];
     const write = hooks?.writeWith?.(item) ?? null;
     const runner = this.db.createQueryRunner();

@@ -18,8 +18,6 @@ import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.vi
 export interface CustomerSignal {
   signal: LifecycleSignal;
   occurredAt: Date;
-  /** First seen with this signal: its first lifecycle step is recorded too. */
-  created?: boolean;
 }
 
 /** What changed, for the caller to tell agents. */
@@ -76,7 +74,7 @@ export class RetentionEvaluationService {
         acquisitionStep: row.acquisition_step,
         stageBeforeRisk: row.stage_before_risk,
       };
-      let state: LifecycleState = given?.created ? { ...stored, acquisitionStep: null } : stored;
+      let state: LifecycleState = stored;
       const history: StageWrite['history'] = [];
       const moved = given && evaluateLifecycle(state, given.signal);
       if (moved) {

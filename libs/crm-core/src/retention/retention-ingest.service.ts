@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { AcquisitionStep, LifecycleStage } from '../customers/customer.view';
 import { queryRows } from '../database/sql';
 import type { InteractionView } from '../interactions/interaction.view';
+import { interactionSignalOf } from '../lifecycle/interaction-signal';
 import { evaluateLifecycle, type LifecycleSignal } from '../lifecycle/lifecycle.rules';
 import { itemCanRevealSign } from './attrition.rules';
 import { RetentionEvaluationService, type EvaluationOutcome } from './retention-evaluation.service';
@@ -11,8 +12,6 @@ import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.vi
 export interface StoredInteraction {
   customerId: string;
   intent: Intent | null;
-  /** The customer was first seen with this item. */
-  created: boolean;
   /** Where the customer stood when the item was stored. */
   stage: LifecycleStage;
   acquisitionStep: AcquisitionStep | null;
@@ -43,20 +42,14 @@ export class RetentionIngestService {
   ) {}
 
   async afterIngest(item: InboundInteraction, stored: StoredInteraction): Promise<RetentionIngestOutcome> {
-    const hooks = this.channels.find(item.channel)?.ingest;
-    const worked = hooks?.taskOutcomeOf?.(item);
+    const plugin = this.channels.find(item.channel);
+    const worked = plugin?.ingest?.taskOutcomeOf?.(item);
     const taskDone = worked ? await this.closeTask(worked.taskId, worked.outcome, worked.partnerId) : null;
     if (item.kind === 'note') return { ...NOTHING, taskDone };
-    const twoWay = hooks?.twoWay?.(item) ?? (item.direction === 'outbound' && item.kind === 'message');
-    const signal: LifecycleSignal = {
-      kind: 'interaction',
-      channel: item.channel,
-      direction: item.direction,
-      intent: stored.intent,
-      twoWay,
-    };
+    // A new customer's first step was recorded by the ingest itself (startOfNewCustomer).
+    const signal = interactionSignalOf(item, stored.intent, plugin);
     if (!canChange(stored, signal)) return { ...NOTHING, taskDone };
-    const given = { signal, occurredAt: new Date(item.occurredAt), created: stored.created };
+    const given = { signal, occurredAt: new Date(item.occurredAt) };
     const outcome = await this.evaluation.evaluate([stored.customerId], this.now(), 'ingest', new Map([[stored.customerId, given]]), true);
     return { ...outcome, taskDone };
   }
@@ -99,7 +92,7 @@ function canChange(stored: StoredInteraction, signal: LifecycleSignal): boolean 
   if (signal.kind === 'interaction' && itemCanRevealSign({ intent: signal.intent })) return true;
   const state = {
     stage: stored.stage,
-    acquisitionStep: stored.created ? null : stored.acquisitionStep,
+    acquisitionStep: stored.acquisitionStep,
     stageBeforeRisk:
       stored.stageBeforeRisk !== undefined ? stored.stageBeforeRisk : stored.stage === 'at_risk' ? ('acquisition' as const) : null,
   };

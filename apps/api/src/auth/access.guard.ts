@@ -39,7 +39,7 @@ export class AccessGuard implements CanActivate {
       if (apiKey) throw new ForbiddenException('Partners may only use the call-log and partner task routes');
       throw new UnauthorizedException('Missing bearer token: log in at POST /api/auth/login');
     }
-    const agent = await this.tokens.verify(bearer);
+    const agent = (await this.tokens.verify(bearer))?.agent;
     if (!agent) throw new UnauthorizedException('Invalid or expired access token');
     if (audience === 'admin' && agent.role !== 'admin') throw new ForbiddenException('This route is for admins only');
     request.agent = agent;

@@ -30,13 +30,14 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   recordHttpMetrics(app);
-  app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config.shared.redisUrl));
+  const sockets = new RedisStreamsIoAdapter(app, config.shared.redisUrl);
+  app.useWebSocketAdapter(sockets);
   // SIGTERM: stop listening, let requests in flight finish, close the pools, then exit 0 (not
   // by re-raising the signal: a 143 reads as a crash to supervisors).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   mountOpenApi(app);
   await app.listen(config.port, '0.0.0.0');
-  logRoutes();
+  logRoutes(sockets.namespaces());
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { fingerprint, RateLimiter } from '../limits/rate-limiter.service';
 import { TooManyRequestsError } from '../limits/too-many-requests';
 
@@ -19,7 +19,10 @@ export class LoginAttempts {
   /** Counts the attempt; throws the 429 when the email or the address is over its limit. */
   async begin(email: string, address: string): Promise<LoginAttempt> {
     const keys = [`login:email:${fingerprint(email.trim().toLowerCase())}`, `login:address:${address}`];
-    const counts = await Promise.all(keys.map((key) => this.limiter.hit(key, LOGIN_WINDOW_MS)));
+    // Without the count there is no lockout: refuse (503, retry shortly) rather than let guesses in.
+    const counts = await Promise.all(keys.map((key) => this.limiter.hit(key, LOGIN_WINDOW_MS))).catch(() => {
+      throw new ServiceUnavailableException('Login is unavailable for a moment (its attempt counter did not answer); try again shortly');
+    });
     const over = counts.filter((c) => c.count > LOGIN_MAX_FAILURES);
     if (over.length) {
       throw new TooManyRequestsError(

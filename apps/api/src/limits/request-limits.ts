@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiConfig } from '../config/api-config';
 import { drainBody } from '../http/drain-body';
@@ -28,7 +28,6 @@ const apiKeyOf = (request: FastifyRequest) => {
  */
 @Injectable()
 export class RequestLimits {
-  private readonly logger = new Logger(RequestLimits.name);
   private readonly groups: Array<{ matches: (route: string) => boolean; counters: Counter[] }>;
 
   constructor(
@@ -64,8 +63,8 @@ export class RequestLimits {
         const count = await this.limiter.hit(`${counter.name}:${value}`, WINDOW_MS);
         if (count.count > counter.perMinute) over ??= { counter, count };
       }
-    } catch (error) {
-      this.logger.warn(`rate limit not checked (Redis did not answer): ${(error as Error).message}`);
+    } catch {
+      // The outage itself is logged once by the Redis connection's watcher, not per request.
       return;
     }
     if (!over) return;

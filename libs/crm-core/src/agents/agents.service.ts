@@ -70,9 +70,11 @@ const toCredentials = (row: AgentRow): AgentCredentials => ({ ...toView(row), to
 
 /**
  * Verified against when the email is unknown or the agent disabled, so every failed login costs
- * one argon2 verification: the time of the answer does not tell which emails are agents'.
+ * one argon2 verification: the time of the answer does not tell which emails are agents'. Made
+ * on first use, so the worker (which imports this file too) never pays for it.
  */
-const DUMMY_HASH = argon2.hash('omnihub: no agent has this password');
+let dummyHash: Promise<string> | undefined;
+const DUMMY_HASH = () => (dummyHash ??= argon2.hash('omnihub: no agent has this password'));
 
 export class AgentsService {
   constructor(private readonly db: DataSource) {}
@@ -108,7 +110,7 @@ export class AgentsService {
    */
   async authenticate(email: string, password: string): Promise<AgentCredentials | null> {
     const row = await queryOne<AgentRow>(this.db, `SELECT ${COLUMNS} FROM agents WHERE email = $1`, [email.trim().toLowerCase()]);
-    const matches = await argon2.verify(row?.password_hash ?? (await DUMMY_HASH), password);
+    const matches = await argon2.verify(row?.password_hash ?? (await DUMMY_HASH()), password);
     return row && row.active && matches ? toCredentials(row) : null;
   }
 

@@ -17,18 +17,19 @@ export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://localhost:$API_PORT}
 export LOG_LEVEL=${LOG_LEVEL:-info}
 export SMTP_INBOUND_PORT=${SMTP_INBOUND_PORT:-2525}
 export BOOTSTRAP_ADMIN_EMAIL=${BOOTSTRAP_ADMIN_EMAIL:-admin@example.com}
-export BOOTSTRAP_ADMIN_PASSWORD=${BOOTSTRAP_ADMIN_PASSWORD:-admin-password}
 # Dev-only secrets so the SMS and email webhooks can be tried locally (e.g. with ../shared/bench).
 export TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN:-dev-twilio-auth-token}
 export EMAIL_WEBHOOK_TOKEN=${EMAIL_WEBHOOK_TOKEN:-dev-email-webhook-token}
-# A random JWT secret, generated once and kept, so tokens survive a restart of the dev hub.
-if [ -z "${JWT_SECRET:-}" ]; then
-  if [ ! -s "$DEV_DIR/jwt-secret" ]; then
-    (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$DEV_DIR/jwt-secret")
+# A random JWT secret and admin password, generated once and kept in .dev/ (the api refuses
+# placeholders), so tokens and the login survive a restart of the dev hub.
+kept_secret() {
+  if [ ! -s "$DEV_DIR/$1" ]; then
+    (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes($2).toString('base64url'))" >"$DEV_DIR/$1")
   fi
-  JWT_SECRET=$(cat "$DEV_DIR/jwt-secret")
-fi
-export JWT_SECRET
+  cat "$DEV_DIR/$1"
+}
+export JWT_SECRET=${JWT_SECRET:-$(kept_secret jwt-secret 32)}
+export BOOTSTRAP_ADMIN_PASSWORD=${BOOTSTRAP_ADMIN_PASSWORD:-$(kept_secret admin-password 12)}
 
 say() { printf 'dev:up: %s\n' "$*"; }
 fail() {

@@ -9,8 +9,13 @@
 const base = (process.env.OMNIHUB_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const admin = {
   email: process.env.BOOTSTRAP_ADMIN_EMAIL ?? 'admin@example.com',
-  password: process.env.BOOTSTRAP_ADMIN_PASSWORD ?? 'admin-password',
+  // No default: the api refuses a known password, so whatever started the hub set one.
+  password: process.env.BOOTSTRAP_ADMIN_PASSWORD,
 };
+if (!admin.password) {
+  console.error('seed-demo: set BOOTSTRAP_ADMIN_PASSWORD to the admin password the hub was started with');
+  process.exit(1);
+}
 const PARTNER_NAME = 'Demo Call Centre';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

@@ -52,7 +52,15 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = 
     workers = [];
   if (side === 'hub') {
     // Inbound needs only TWILIO_AUTH_TOKEN; without an account SID nothing can be sent to Twilio.
-    const env = { ...common, LOG_LEVEL: 'warn', SMTP_INBOUND_PORT: '0' };
+    // Every request comes from this one machine's address: the limits are still counted (their
+    // cost is part of what is measured) but set far above any rate a bench run reaches.
+    const unreachable = String(1e9);
+    const limits = {
+      RATE_LIMIT_PARTNER_PER_KEY: unreachable,
+      RATE_LIMIT_PARTNER_PER_ADDRESS: unreachable,
+      RATE_LIMIT_WEBHOOKS_PER_ADDRESS: unreachable,
+    };
+    const env = { ...common, ...limits, LOG_LEVEL: 'warn', SMTP_INBOUND_PORT: '0' };
     for (const [i, port] of apiPorts.entries()) {
       // One after another: the first runs the migrations.
       const p = startNode(

@@ -54,7 +54,7 @@ export class Hub {
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
-      JWT_SECRET: 'test-jwt-secret-0123456789',
+      JWT_SECRET: 'test-jwt-secret-0123456789abcdefghijklmnop',
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       TWILIO_AUTH_TOKEN,

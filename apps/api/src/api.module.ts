@@ -13,6 +13,7 @@ import { CustomersModule } from './customers/customers.module';
 import { loggerParams } from './http/logging';
 import { ChatIngressModule } from './ingress/chat/chat-ingress.module';
 import { IngressModule } from './ingress/ingress.module';
+import { LimitsModule } from './limits/limits.module';
 import { PartnersModule } from './partners/partners.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RetentionModule } from './retention/retention.module';
@@ -40,6 +41,7 @@ import { StartupService } from './startup.service';
     }),
     HealthModule,
     ObservabilityModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.metricsToken }),
+    LimitsModule,
     AuthModule,
     RealtimeModule,
     AgentsModule,

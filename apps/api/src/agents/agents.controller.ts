@@ -28,7 +28,8 @@ export class AgentsController {
   @Patch(':id')
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() change: UpdateAgentDto) {
     const agent = await this.agents.change(id, change);
-    if (!agent.active) await this.events.disconnectAgent(agent.id);
+    // Their tokens stopped working with the change; their open sockets end now, on every instance.
+    if (!agent.active || change.password !== undefined) await this.events.disconnectAgent(agent.id);
     return agent;
   }
 }

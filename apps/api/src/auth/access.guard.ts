@@ -5,8 +5,9 @@ import { AccessTokenService } from './access-token.service';
 import { AUDIENCE, type Audience, type AuthenticatedRequest } from './access.decorators';
 
 /**
- * Every route is for agents unless marked otherwise. No or bad credentials: 401. Valid
- * credentials of the wrong kind or role: 403 (a partner key never opens an agent route).
+ * Every route is for agents unless marked otherwise. No or bad credentials (an unknown, revoked
+ * or expired one included): 401. Valid credentials of the wrong kind or role: 403 (a partner key
+ * never opens an agent route, an agent token never a partner route).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -26,7 +27,8 @@ export class AccessGuard implements CanActivate {
 
     if (audience === 'partner') {
       if (typeof apiKey !== 'string' || !apiKey) {
-        if (bearer) throw new ForbiddenException('This route is for call-centre partners: send X-Api-Key');
+        if (bearer && (await this.tokens.verify(bearer)))
+          throw new ForbiddenException('This route is for call-centre partners: send X-Api-Key');
         throw new UnauthorizedException('Missing X-Api-Key header');
       }
       const partner = await this.partners.findByApiKey(apiKey);
@@ -36,10 +38,13 @@ export class AccessGuard implements CanActivate {
     }
 
     if (!bearer) {
-      if (apiKey) throw new ForbiddenException('Partners may only use the call-log and partner task routes');
+      // Only a key that is a partner's gets the 403; an unknown or revoked one is no credential.
+      if (typeof apiKey === 'string' && apiKey && (await this.partners.findByApiKey(apiKey))) {
+        throw new ForbiddenException('Partners may only use the call-log and partner task routes');
+      }
       throw new UnauthorizedException('Missing bearer token: log in at POST /api/auth/login');
     }
-    const agent = await this.tokens.verify(bearer);
+    const agent = (await this.tokens.verify(bearer))?.agent;
     if (!agent) throw new UnauthorizedException('Invalid or expired access token');
     if (audience === 'admin' && agent.role !== 'admin') throw new ForbiddenException('This route is for admins only');
     request.agent = agent;

@@ -5,16 +5,17 @@ import { ApiConfig } from '../config/api-config';
 import { AccessTokenService } from './access-token.service';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
+import { LoginAttempts } from './login-attempts.service';
 
 @Module({
   imports: [
     JwtModule.registerAsync({
       inject: [ApiConfig],
-      useFactory: (config: ApiConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '12h' } }),
+      useFactory: (config: ApiConfig) => ({ secret: config.jwtSecret }),
     }),
   ],
   controllers: [AuthController],
-  providers: [AccessTokenService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AccessTokenService, LoginAttempts, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AccessTokenService],
 })
 export class AuthModule {}

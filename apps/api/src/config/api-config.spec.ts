@@ -1,7 +1,7 @@
 import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
 import { ApiConfig } from './api-config';
 
-const valid = { JWT_SECRET: 'a-long-enough-secret' };
+const valid = { JWT_SECRET: 'a-long-enough-secret-0123456789abcdef' };
 
 describe('ApiConfig', () => {
   it('applies the contract defaults', () => {
@@ -82,5 +82,31 @@ describe('ApiConfig', () => {
       expect(broken).toThrow(problem);
     }
     expect(broken).not.toThrow(/secret-pass/);
+  });
+
+  it('refuses placeholder and short secrets, saying how to set them', () => {
+    for (const [env, problem] of [
+      [{ JWT_SECRET: 'change-me' }, /JWT_SECRET is a placeholder value[\s\S]*openssl rand/],
+      [{ JWT_SECRET: 'compose-dev-only-jwt-secret-change-me' }, /JWT_SECRET is a placeholder value/],
+      [{ JWT_SECRET: 'only-twenty-six-characters' }, /JWT_SECRET must be at least 32 characters long[\s\S]*\.env/],
+      [
+        { ...valid, BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'CHANGE_ME' },
+        /BOOTSTRAP_ADMIN_PASSWORD is a placeholder[\s\S]*\.env/,
+      ],
+      [{ ...valid, BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, /shorter than 12 characters/],
+    ] as const) {
+      expect(() => ApiConfig.fromEnvironment(env)).toThrow(problem);
+    }
+    expect(() => ApiConfig.fromEnvironment({ JWT_SECRET: 'change-me' })).not.toThrow(/"change-me"/);
+  });
+
+  it('reads the token lifetime, the proxy setting and the request limits, with their defaults', () => {
+    const config = ApiConfig.fromEnvironment(valid);
+    expect(config.accessTokenTtlSeconds).toBe(43_200);
+    expect(config.trustProxy).toBe(false);
+    expect(config.requestLimits).toEqual({ partnerPerKey: 1200, partnerPerAddress: 3000, webhooksPerAddress: 6000 });
+    expect(() => ApiConfig.fromEnvironment({ ...valid, RATE_LIMIT_PARTNER_PER_KEY: '0' })).toThrow(
+      'RATE_LIMIT_PARTNER_PER_KEY must be a positive whole number',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { InputError } from '@omnihub/channels';
+import { TooManyRequestsError } from '../limits/too-many-requests';
 import { toHttpError } from './domain-errors';
 import { drainBody } from './drain-body';
 
@@ -47,6 +48,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (reply.sent) return;
     // Every 503 is a dependency that is down for a moment: tell clients when to come back.
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (error instanceof TooManyRequestsError) void reply.header('Retry-After', String(error.retryAfterSeconds));
     const send = () => void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
     // Fastify refuses an oversized body before reading it; the client is still sending.
     if (requestError?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return void drainBody(http.getRequest<FastifyRequest>().raw).then(send);

@@ -11,6 +11,7 @@ import {
   IntentNotApplicableError,
   InteractionNotFoundError,
   InvalidCursorError,
+  PartnerNotFoundError,
   SelfMergeError,
   TaskNotFoundError,
   TaskReferenceNotFoundError,
@@ -26,7 +27,8 @@ export function toHttpError(error: unknown): unknown {
     error instanceof AgentNotFoundError ||
     error instanceof TaskNotFoundError ||
     error instanceof InteractionNotFoundError ||
-    error instanceof AccountNotFoundError
+    error instanceof AccountNotFoundError ||
+    error instanceof PartnerNotFoundError
   )
     return new NotFoundException(error.message);
   if (

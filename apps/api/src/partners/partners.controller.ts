@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { PartnersService } from '@omnihub/crm-core';
 import { AdminOnly } from '../auth/access.decorators';
@@ -17,8 +17,23 @@ export class PartnersController {
     return this.partners.create(name);
   }
 
+  /** Every partner, revoked ones too, with when its key was last used; never a key. */
   @Get()
   list() {
     return this.partners.list();
+  }
+
+  /** A new key, shown in this answer only; the old key is refused from now on. */
+  @Post(':id/rotate-key')
+  @HttpCode(200)
+  rotateKey(@Param('id', ParseUUIDPipe) id: string) {
+    return this.partners.rotateKey(id);
+  }
+
+  /** Revokes the partner: its key is refused from now on; its call logs stay. */
+  @Delete(':id')
+  @HttpCode(204)
+  revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.partners.revoke(id);
   }
 }

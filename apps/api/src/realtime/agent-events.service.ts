@@ -17,7 +17,7 @@ export class AgentEventsService {
     this.namespace?.emit(event, payload);
   }
 
-  /** Ends a disabled agent's sockets on every instance. */
+  /** Ends an agent's sockets on every instance (disabled, or its password changed). */
   async disconnectAgent(agentId: string): Promise<void> {
     this.namespace?.in(agentRoom(agentId)).disconnectSockets(true);
   }

@@ -18,6 +18,7 @@ const STREAM_LENGTH_CAP = 5_000_000;
  */
 export class RedisStreamsIoAdapter extends IoAdapter {
   private readonly redis: Redis;
+  private server?: Server;
 
   constructor(app: INestApplicationContext, redisUrl: string) {
     super(app);
@@ -33,7 +34,13 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     };
     const server = super.createIOServer(port, withRecovery as ServerOptions) as Server;
     server.adapter(createAdapter(this.redis, { streamName: AGENT_EVENTS_STREAM, maxLen: STREAM_LENGTH_CAP, onlyPlaintext: true }));
+    this.server = server;
     return server;
+  }
+
+  /** The namespaces the gateways opened (not socket.io's unused root). */
+  namespaces(): string[] {
+    return [...(this.server?._nsps.keys() ?? [])].filter((name) => name !== '/').sort();
   }
 
   override async close(server: Server): Promise<void> {

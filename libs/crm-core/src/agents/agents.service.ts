@@ -15,6 +15,11 @@ export interface AgentView {
   createdAt: string;
 }
 
+/** An agent as the access guard sees one: with the version its tokens must carry. */
+export interface AgentCredentials extends AgentView {
+  tokenVersion: number;
+}
+
 interface AgentRow {
   id: string;
   email: string;
@@ -23,6 +28,7 @@ interface AgentRow {
   active: boolean;
   created_at: Date;
   password_hash: string;
+  token_version: number;
 }
 
 export interface NewAgent {
@@ -51,7 +57,7 @@ export class AgentNotFoundError extends Error {
   }
 }
 
-const COLUMNS = 'id, email, name, role, active, created_at, password_hash';
+const COLUMNS = 'id, email, name, role, active, created_at, password_hash, token_version';
 const toView = (row: AgentRow): AgentView => ({
   id: row.id,
   email: row.email,
@@ -60,6 +66,15 @@ const toView = (row: AgentRow): AgentView => ({
   active: row.active,
   createdAt: row.created_at.toISOString(),
 });
+const toCredentials = (row: AgentRow): AgentCredentials => ({ ...toView(row), tokenVersion: row.token_version });
+
+/**
+ * Verified against when the email is unknown or the agent disabled, so every failed login costs
+ * one argon2 verification: the time of the answer does not tell which emails are agents'. Made
+ * on first use, so the worker (which imports this file too) never pays for it.
+ */
+let dummyHash: Promise<string> | undefined;
+const DUMMY_HASH = () => (dummyHash ??= argon2.hash('omnihub: no agent has this password'));
 
 export class AgentsService {
   constructor(private readonly db: DataSource) {}
@@ -89,17 +104,20 @@ export class AgentsService {
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  /** The agent behind these credentials, or null; a disabled agent cannot log in. */
-  async authenticate(email: string, password: string): Promise<AgentView | null> {
+  /**
+   * The agent behind these credentials, or null; a disabled agent cannot log in. Unknown,
+   * disabled and wrong-password all take one argon2 verification and give the same null.
+   */
+  async authenticate(email: string, password: string): Promise<AgentCredentials | null> {
     const row = await queryOne<AgentRow>(this.db, `SELECT ${COLUMNS} FROM agents WHERE email = $1`, [email.trim().toLowerCase()]);
-    if (!row || !row.active) return null;
-    return (await argon2.verify(row.password_hash, password)) ? toView(row) : null;
+    const matches = await argon2.verify(row?.password_hash ?? (await DUMMY_HASH()), password);
+    return row && row.active && matches ? toCredentials(row) : null;
   }
 
   /** The agent if it still exists and is active: checked on every request and socket connect. */
-  async findActive(id: string): Promise<AgentView | null> {
+  async findActive(id: string): Promise<AgentCredentials | null> {
     const row = await queryOne<AgentRow>(this.db, `SELECT ${COLUMNS} FROM agents WHERE id = $1 AND active`, [id]);
-    return row ? toView(row) : null;
+    return row ? toCredentials(row) : null;
   }
 
   async list(): Promise<AgentView[]> {
@@ -113,6 +131,8 @@ export class AgentsService {
     if (change.role !== undefined) sets.push(`role = $${params.push(change.role)}`);
     if (change.active !== undefined) sets.push(`active = $${params.push(change.active)}`);
     if (change.password !== undefined) sets.push(`password_hash = $${params.push(await argon2.hash(change.password))}`);
+    // A new password or a disabled agent ends every token issued before.
+    if (change.password !== undefined || change.active === false) sets.push('token_version = token_version + 1');
     const rows = await queryRows<AgentRow>(this.db, `UPDATE agents SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
     if (!rows[0]) throw new AgentNotFoundError(id);
     return toView(rows[0]);

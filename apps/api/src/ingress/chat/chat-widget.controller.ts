@@ -7,10 +7,6 @@ import { Public } from '../../auth/access.decorators';
 /** Built by `npm run build` from apps/widget (tsc, no framework). */
 const WIDGET_FILE = join(__dirname, '..', '..', '..', '..', 'widget', 'widget.js');
 
-/** The demo page runs no inline script or style: the widget is the only script, from this origin. */
-const DEMO_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 const DEMO_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -52,9 +48,9 @@ export class ChatWidgetController {
     }
   }
 
+  /** Runs no inline script or style; its Content-Security-Policy is in http/security-headers.ts. */
   @Get('chat-demo')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', DEMO_CSP)
   demo(): string {
     return DEMO_PAGE;
   }

@@ -12,6 +12,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { CustomersModule } from './customers/customers.module';
 import { loggerParams } from './http/logging';
 import { ChatIngressModule } from './ingress/chat/chat-ingress.module';
+import { InboxModule } from './inbox/inbox.module';
 import { IngressModule } from './ingress/ingress.module';
 import { PartnersModule } from './partners/partners.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -51,6 +52,7 @@ import { StartupService } from './startup.service';
     ChatIngressModule,
     AttachmentsModule,
     AdminModule,
+    InboxModule,
   ],
   providers: [StartupService],
 })

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { ApiConfig } from './config/api-config';
 import { ApiErrorFilter } from './http/api-error.filter';
+import { addSecurityHeaders } from './http/security-headers';
 import { contractValidationPipe } from './http/validation.pipe';
 import { mountOpenApi } from './openapi';
 import { RedisStreamsIoAdapter } from './realtime/redis-streams-io.adapter';
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   recordHttpMetrics(app);
+  addSecurityHeaders(app);
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config.shared.redisUrl));
   // SIGTERM: stop listening, let requests in flight finish, close the pools, then exit 0 (not
   // by re-raising the signal: a 143 reads as a crash to supervisors).

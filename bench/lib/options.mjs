@@ -10,7 +10,7 @@ hub/floor for every figure (medians over rounds).
   --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
   --customers N           distinct customers (default 2000)
   --rounds N              rounds; each runs every scenario on both sides (default 3)
-  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat (default max,100,300,1000); split
+  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat,inbox (default max,100,300,1000); split
                           measures each process kind alone: the api fills the paused ingest queue as
                           fast as it can (no worker consuming), then the worker(s) drain it (no agent
                           connected), giving the ceiling of one api and of one worker; isolation (hub
@@ -20,7 +20,9 @@ hub/floor for every figure (medians over rounds).
                           webhook, through SMTP and through both, and reports email msg/s ÷ SMS msg/s;
                           chat (hub only) measures SMS at --chat-rate, then --chat-visitors visitor
                           sockets sending at the same rate, and reports the p99 ratio and the api's
-                          memory per visitor
+                          memory per visitor; inbox (hub only) seeds --inbox-small and then
+                          --inbox-conversations conversations in SQL and times the inbox's list and
+                          conversation routes and the first screen in Chromium at both sizes
   --rate-seconds S        length of the fixed-rate runs (default 30)
   --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100,
                           5000 call logs to import, 300 mails per email pass
@@ -44,6 +46,11 @@ hub/floor for every figure (medians over rounds).
   --chat-rate R           chat: messages/s offered in total, and the SMS rate it is compared with
                           (default 300)
   --chat-connect-concurrency N  chat: visitors connecting at once (default 50)
+  --inbox-conversations N inbox: conversations at the large size (default 100000; 10000 with --quick)
+  --inbox-small N         inbox: conversations at the small size, timed first in the same run (default 1000)
+  --inbox-interactions N  inbox: interactions per conversation (default 10: 1,000,000 at the large size)
+  --inbox-requests N      inbox: timed requests per route and size, after 30 warm-up (default 300)
+  --inbox-tti-loads N     inbox: cold loads of the first screen in Chromium per size (default 5)
   --commit REV            bench this commit instead of ./dist: exported with git archive into
                           bench/.work/hub-<sha>/ and built there (others' working tree and dist/
                           are left alone)
@@ -61,8 +68,8 @@ created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every
 Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
 
-/** Scenarios the floor cannot run: it has no call logs, no email and no chat. */
-export const HUB_ONLY = ['isolation', 'email', 'chat'];
+/** Scenarios the floor cannot run: it has no call logs, no email, no chat and no inbox. */
+export const HUB_ONLY = ['isolation', 'email', 'chat', 'inbox'];
 
 /** Parses `argv`; prints the help and exits on --help, exits 2 on a bad value. */
 export function readOptions(argv) {
@@ -93,6 +100,11 @@ export function readOptions(argv) {
       'chat-visitors': { type: 'string', default: '1000' },
       'chat-rate': { type: 'string', default: '300' },
       'chat-connect-concurrency': { type: 'string', default: '50' },
+      'inbox-conversations': { type: 'string' },
+      'inbox-small': { type: 'string', default: '1000' },
+      'inbox-interactions': { type: 'string', default: '10' },
+      'inbox-requests': { type: 'string', default: '300' },
+      'inbox-tti-loads': { type: 'string', default: '5' },
       commit: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -137,12 +149,19 @@ export function readOptions(argv) {
       rate: int('chat-rate', a['chat-rate'], 1),
       connectConcurrency: int('chat-connect-concurrency', a['chat-connect-concurrency'], 1),
     },
+    inbox: {
+      conversations: int('inbox-conversations', a['inbox-conversations'] ?? (quick ? 10000 : 100000), 1),
+      small: int('inbox-small', a['inbox-small'], 1),
+      perConversation: int('inbox-interactions', a['inbox-interactions'], 1),
+      requests: int('inbox-requests', a['inbox-requests'], 10),
+      ttiLoads: int('inbox-tti-loads', a['inbox-tti-loads'], 1),
+    },
     profile: a.profile,
     trace: a.trace,
   };
   for (const s of opt.scenarios) {
     if (!['max', 'split', ...HUB_ONLY].includes(s) && !(Number(s) > 0)) {
-      console.error(`--scenarios: "${s}" is neither max, split, isolation, email, chat nor a rate`);
+      console.error(`--scenarios: "${s}" is neither max, split, isolation, email, chat, inbox nor a rate`);
       process.exit(2);
     }
   }
@@ -157,6 +176,10 @@ export function readOptions(argv) {
       console.error(`--scenarios ${s} runs on the hub only (the floor speaks SMS only): add hub to --sides`);
       process.exit(2);
     }
+  }
+  if (opt.scenarios.includes('inbox') && opt.inbox.small >= opt.inbox.conversations) {
+    console.error('--inbox-small must be below --inbox-conversations');
+    process.exit(2);
   }
   return { opt, commit: a.commit, writeMd: a['write-md'], label: a.label ?? null };
 }

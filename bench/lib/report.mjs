@@ -15,6 +15,8 @@ export const SCENARIO_TITLES = {
   'email-both': 'email through the webhook and SMTP at once, as fast as possible',
   'chat-sms': 'chat run, SMS at the chat rate (the ratio\u2019s denominator)',
   chat: 'chat: visitor sockets at a fixed total rate',
+  'inbox-small': 'inbox routes and first screen, small database (--inbox-small conversations)',
+  'inbox-large': 'inbox routes and first screen, large database (--inbox-conversations)',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -66,14 +68,32 @@ export const CHAT_FIGURES = [
   ['visitorsConnectPerSec', 'visitors connected/s (until their session)', (r) => r.visitorsConnectPerSec],
   ['visitorDisconnects', 'visitor sockets not connected at the end (sum of rounds)', (r) => r.visitorDisconnects, 'sum'],
 ];
+// The inbox scenario's figures: its rows time agent requests, not messages, so they have only these.
+export const INBOX_FIGURES = [
+  ['conversations', 'conversations in the database', (r) => r.conversations],
+  ['interactions', 'interactions in the database', (r) => r.interactions],
+  ['seedSeconds', 'seconds to seed this size (SQL, set-based)', (r) => r.seedSeconds],
+  ['listP50', 'GET /api/conversations?limit=25 p50 ms', (r) => r.listP50],
+  ['listP95', 'GET /api/conversations?limit=25 p95 ms', (r) => r.listP95],
+  ['listOpenP95', 'GET /api/conversations?status=open&limit=25 p95 ms', (r) => r.listOpenP95],
+  ['conversationP50', 'GET /api/conversations/:id p50 ms', (r) => r.conversationP50],
+  ['conversationP95', 'GET /api/conversations/:id p95 ms', (r) => r.conversationP95],
+  ['listRatio', 'list p95 ÷ the small size\u2019s (same run)', (r) => r.listRatio],
+  ['listOpenRatio', 'open list p95 ÷ the small size\u2019s (same run)', (r) => r.listOpenRatio],
+  ['conversationRatio', 'conversation p95 ÷ the small size\u2019s (same run)', (r) => r.conversationRatio],
+  ['ttiMs', 'first screen to interactive in Chromium, median ms', (r) => r.ttiMs],
+  ['httpErrors', 'HTTP errors (sum of rounds)', (r) => r.httpErrors, 'sum'],
+];
 const figuresFor = (scenario) =>
-  scenario.startsWith('isolation')
-    ? [...FIGURES, ...ISOLATION_FIGURES]
-    : /^email-(webhook|smtp|both)$/.test(scenario)
-      ? [...FIGURES, ...EMAIL_FIGURES]
-      : scenario === 'chat'
-        ? [...FIGURES, ...CHAT_FIGURES]
-        : FIGURES;
+  scenario.startsWith('inbox-')
+    ? INBOX_FIGURES
+    : scenario.startsWith('isolation')
+      ? [...FIGURES, ...ISOLATION_FIGURES]
+      : /^email-(webhook|smtp|both)$/.test(scenario)
+        ? [...FIGURES, ...EMAIL_FIGURES]
+        : scenario === 'chat'
+          ? [...FIGURES, ...CHAT_FIGURES]
+          : FIGURES;
 
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -162,7 +182,23 @@ export function isolationVerdict(summary, meta) {
 }
 
 const verdicts = (summary, meta) =>
-  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta)].filter(Boolean);
+  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta), inboxVerdict(summary, meta)].filter(Boolean);
+
+/** The inbox scenario's answer in one sentence (issue 19: each route's p95 at the large size ≤ 2 × at the small one), or null. */
+export function inboxVerdict(summary) {
+  const small = summary.find((e) => e.scenario === 'inbox-small')?.hub;
+  const large = summary.find((e) => e.scenario === 'inbox-large')?.hub;
+  if (!small || !large) return null;
+  const ratios = [large.listRatio, large.listOpenRatio, large.conversationRatio];
+  const met = ratios.every((x) => typeof x === 'number') ? (ratios.every((x) => x <= 2) ? 'met' : 'NOT met') : 'unknown';
+  return (
+    `inbox (target: p95 at ${fmt(large.conversations)} conversations and ${fmt(large.interactions)} interactions ≤ 2 × at ${fmt(small.conversations)}): ` +
+    `list p95 ${fmt(small.listP95)} → ${fmt(large.listP95)} ms (${fmtRatio(large.listRatio)}), ` +
+    `open list ${fmt(small.listOpenP95)} → ${fmt(large.listOpenP95)} ms (${fmtRatio(large.listOpenRatio)}), ` +
+    `conversation ${fmt(small.conversationP95)} → ${fmt(large.conversationP95)} ms (${fmtRatio(large.conversationRatio)}): ${met}; ` +
+    `first screen to interactive in Chromium ${fmt(small.ttiMs)} → ${fmt(large.ttiMs)} ms`
+  );
+}
 
 /** The email scenario's answer in one sentence (issue 15: email msg/s ≥ 0.4 × SMS msg/s, 0 lost), or null. */
 export function emailVerdict(summary, meta) {

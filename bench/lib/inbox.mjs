@@ -178,7 +178,8 @@ async function timeToInteractive(base, session, loads) {
   try {
     for (let i = 0; i < loads; i++) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-      await context.addInitScript((value) => sessionStorage.setItem('omnihub.session', value), JSON.stringify(session));
+      // Runs in the page, where sessionStorage is the browser's.
+      await context.addInitScript((value) => globalThis.sessionStorage.setItem('omnihub.session', value), JSON.stringify(session));
       const page = await context.newPage();
       await page.goto(base);
       await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').first().waitFor({ timeout: 60_000 });

@@ -162,9 +162,11 @@ const EVENTS = [
 ];
 
 async function call(method, path, { body, headers = {}, raw, contentType = 'application/json' } = {}) {
+  const hasBody = raw !== undefined || body !== undefined;
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': contentType, ...headers },
+    // Like any HTTP client: a Content-Type only with a body (the hub refuses empty JSON).
+    headers: { ...(hasBody && { 'content-type': contentType }), ...headers },
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await response.text();

@@ -1,14 +1,17 @@
 import { useState } from 'react';
+import frameStyles from './email-frame.css?url';
 
 /**
- * The frame's own policy, inside the inbox page's: no script at all, and images only when the
- * agent asks (the server keeps only embedded ones; the frame shows none until then).
+ * The frame's own policy, inside the inbox page's (a `srcdoc` frame inherits it too): no script
+ * at all, the hub's one stylesheet, and images only when the agent asks (the server keeps only
+ * embedded ones; the frame shows none until then). The sandboxed frame's origin is opaque, so
+ * the stylesheet's origin is named rather than `'self'`.
  */
 const framePolicy = (images: boolean) =>
-  `default-src 'none'; style-src 'unsafe-inline'; img-src ${images ? 'data:' : "'none'"}; base-uri 'none'; form-action 'none'`;
+  `default-src 'none'; style-src ${window.location.origin}; img-src ${images ? 'data:' : "'none'"}; base-uri 'none'; form-action 'none'`;
 
 function document(html: string, images: boolean): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${framePolicy(images)}"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:8px;color:#1d2330;word-wrap:break-word}img{max-width:100%}</style></head><body>${html}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${framePolicy(images)}"><base target="_blank"><link rel="stylesheet" href="${window.location.origin}${frameStyles}"></head><body>${html}</body></html>`;
 }
 
 /**

@@ -345,7 +345,9 @@ describe('inbox: the agent web app in headless Chromium', () => {
     await runSeed(hub);
     const { page, consoleErrors } = await loggedIn();
     await list(page).getByRole('listitem').nth(5).waitFor();
-    await list(page).getByRole('listitem').filter({ hasText: 'Grace Hopper' }).first().getByRole('button').click();
+    // Grace's calls: half a year of them, three recent complaints, an attrition task.
+    await list(page).getByRole('listitem').filter({ hasText: 'Still waiting for the refund.' }).getByRole('button').click();
+    await page.getByRole('region', { name: 'Conversation' }).getByRole('group', { name: 'Call' }).last().waitFor();
     await page
       .getByRole('complementary', { name: 'Customer' })
       .getByRole('img', { name: /^Interactions per day/ })

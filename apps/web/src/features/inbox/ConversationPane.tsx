@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import type { ConversationDetail, ConversationView, InteractionView } from '../../api/contract';
 import { useSession } from '../../app/session';
@@ -21,6 +21,12 @@ export function ConversationPane({ conversationId, onCustomer }: { conversationI
   const [conversation, setConversation] = useState<ConversationDetail | null>(null);
   const [interactions, setInteractions] = useState<ShownInteraction[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const thread = useRef<HTMLOListElement>(null);
+
+  // The newest at the bottom, in view: on opening and whenever one arrives.
+  useEffect(() => {
+    thread.current?.scrollTo({ top: thread.current.scrollHeight });
+  }, [interactions.length]);
 
   useEffect(() => {
     let current = true;
@@ -129,7 +135,7 @@ export function ConversationPane({ conversationId, onCustomer }: { conversationI
           {fullTime(conversation.csat.respondedAt)})
         </p>
       )}
-      <ol className="interactions" aria-label="Interactions">
+      <ol className="interactions" aria-label="Interactions" ref={thread}>
         {interactions.map((interaction) => (
           <InteractionItem key={interaction.id} interaction={interaction} />
         ))}

@@ -15,6 +15,7 @@ import { runIsolation } from './lib/isolation.mjs';
 import { runEmail } from './lib/email.mjs';
 import { runChat } from './lib/chat.mjs';
 import { runRetention } from './lib/retention.mjs';
+import { runInbox } from './lib/inbox.mjs';
 import { summarise } from './lib/report.mjs';
 import { appendMarkdown, printReport, writeResult } from './lib/output.mjs';
 
@@ -114,6 +115,7 @@ async function main() {
   if (opt.scenarios.includes('email')) meta.email = opt.email;
   if (opt.scenarios.includes('chat')) meta.chat = opt.chat;
   if (opt.scenarios.includes('retention')) meta.retention = opt.retention;
+  if (opt.scenarios.includes('inbox')) meta.inbox = opt.inbox;
   const resultFile = writeResult(stamp, { label, meta, machine, options: opt, summary, runs });
   printReport({ summary, runs, meta, opt, resultFile, profDir: ctx.profDir });
   if (writeMd) appendMarkdown(summary, meta);
@@ -121,7 +123,7 @@ async function main() {
 }
 
 /** The hub-only scenarios: one run on the hub, several rows. */
-const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat, retention: runRetention };
+const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat, retention: runRetention, inbox: runInbox };
 
 /** One finished run's figures on one progress line. */
 function runLine(s) {
@@ -135,7 +137,11 @@ function runLine(s) {
     s.scanRatio !== undefined &&
       `scan ${s.scanSmall.customers} customers ${s.scanSmallSec} s, ${s.scanLarge.customers} customers ${s.scanLargeSec} s (${s.scanRatio}×), SMS p99 ${s.scanP99Ratio}× idle`,
     s.chatP99Ratio !== undefined && `${s.visitors} visitors, p99 ${s.chatP99Ratio}× the SMS p99, api ${s.kbPerVisitor} KB RSS/visitor`,
-    `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
+    s.listP95 !== undefined &&
+      `${s.conversations} conversations: list p95 ${s.listP95} ms, open list p95 ${s.listOpenP95} ms, conversation p95 ${s.conversationP95} ms, first screen ${s.ttiMs ?? '–'} ms` +
+        (s.listRatio !== undefined ? ` (p95 ratios to the small size ${s.listRatio} / ${s.listOpenRatio} / ${s.conversationRatio})` : ''),
+    s.cpuUsPerMsg &&
+      `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
     `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
     s.crashed.length && s.crashed.join(', '),
   ];

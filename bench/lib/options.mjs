@@ -10,7 +10,7 @@ hub/floor for every figure (medians over rounds).
   --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
   --customers N           distinct customers (default 2000)
   --rounds N              rounds; each runs every scenario on both sides (default 3)
-  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat,retention (default max,100,300,1000); split
+  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat,retention,inbox (default max,100,300,1000); split
                           measures each process kind alone: the api fills the paused ingest queue as
                           fast as it can (no worker consuming), then the worker(s) drain it (no agent
                           connected), giving the ceiling of one api and of one worker; isolation (hub
@@ -24,6 +24,9 @@ hub/floor for every figure (medians over rounds).
                           histories and times the retention scan at both sizes, the second while SMS
                           runs at --retention-rate, and reports the scan-time ratio and the SMS p99
                           ratio to an idle pass
+                          memory per visitor; inbox (hub only) seeds --inbox-small and then
+                          --inbox-conversations conversations in SQL and times the inbox's list and
+                          conversation routes and the first screen in Chromium at both sizes
   --rate-seconds S        length of the fixed-rate runs (default 30)
   --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100,
                           5000 call logs to import, 300 mails per email pass
@@ -51,6 +54,11 @@ hub/floor for every figure (medians over rounds).
                           (default 10000,100000)
   --retention-interactions N  retention: interactions seeded per customer (default 30)
   --retention-rate R      retention: the SMS rate offered idle and during the scan, msg/s (default 100)
+  --inbox-conversations N inbox: conversations at the large size (default 100000; 10000 with --quick)
+  --inbox-small N         inbox: conversations at the small size, timed first in the same run (default 1000)
+  --inbox-interactions N  inbox: interactions per conversation (default 10: 1,000,000 at the large size)
+  --inbox-requests N      inbox: timed requests per route and size, after 30 warm-up (default 300)
+  --inbox-tti-loads N     inbox: cold loads of the first screen in Chromium per size (default 5)
   --commit REV            bench this commit instead of ./dist: exported with git archive into
                           bench/.work/hub-<sha>/ and built there (others' working tree and dist/
                           are left alone)
@@ -68,8 +76,8 @@ created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every
 Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
 
-/** Scenarios the floor cannot run: it has no call logs, no email and no chat. */
-export const HUB_ONLY = ['isolation', 'email', 'chat', 'retention'];
+/** Scenarios the floor cannot run: it has no call logs, no email, no chat, no retention and no inbox. */
+export const HUB_ONLY = ['isolation', 'email', 'chat', 'retention', 'inbox'];
 
 /** Parses `argv`; prints the help and exits on --help, exits 2 on a bad value. */
 export function readOptions(argv) {
@@ -103,6 +111,11 @@ export function readOptions(argv) {
       'retention-customers': { type: 'string' },
       'retention-interactions': { type: 'string', default: '30' },
       'retention-rate': { type: 'string', default: '100' },
+      'inbox-conversations': { type: 'string' },
+      'inbox-small': { type: 'string', default: '1000' },
+      'inbox-interactions': { type: 'string', default: '10' },
+      'inbox-requests': { type: 'string', default: '300' },
+      'inbox-tti-loads': { type: 'string', default: '5' },
       commit: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -148,6 +161,13 @@ export function readOptions(argv) {
       connectConcurrency: int('chat-connect-concurrency', a['chat-connect-concurrency'], 1),
     },
     retention: retentionSizes(a['retention-customers'] ?? (quick ? '1000,10000' : '10000,100000')),
+    inbox: {
+      conversations: int('inbox-conversations', a['inbox-conversations'] ?? (quick ? 10000 : 100000), 1),
+      small: int('inbox-small', a['inbox-small'], 1),
+      perConversation: int('inbox-interactions', a['inbox-interactions'], 1),
+      requests: int('inbox-requests', a['inbox-requests'], 10),
+      ttiLoads: int('inbox-tti-loads', a['inbox-tti-loads'], 1),
+    },
     profile: a.profile,
     trace: a.trace,
   };
@@ -155,7 +175,7 @@ export function readOptions(argv) {
   opt.retention.rate = int('retention-rate', a['retention-rate'], 1);
   for (const s of opt.scenarios) {
     if (!['max', 'split', ...HUB_ONLY].includes(s) && !(Number(s) > 0)) {
-      console.error(`--scenarios: "${s}" is neither max, split, isolation, email, chat, retention nor a rate`);
+      console.error(`--scenarios: "${s}" is neither max, split, ${HUB_ONLY.join(', ')} nor a rate`);
       process.exit(2);
     }
   }
@@ -170,6 +190,10 @@ export function readOptions(argv) {
       console.error(`--scenarios ${s} runs on the hub only (the floor speaks SMS only): add hub to --sides`);
       process.exit(2);
     }
+  }
+  if (opt.scenarios.includes('inbox') && opt.inbox.small >= opt.inbox.conversations) {
+    console.error('--inbox-small must be below --inbox-conversations');
+    process.exit(2);
   }
   return { opt, commit: a.commit, writeMd: a['write-md'], label: a.label ?? null };
 }

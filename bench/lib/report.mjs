@@ -17,6 +17,8 @@ export const SCENARIO_TITLES = {
   chat: 'chat: visitor sockets at a fixed total rate',
   'retention-idle': 'retention, phase 1: SMS at a fixed rate, nothing else running',
   'retention-scan': 'retention, phase 2: the same SMS load while the large scan runs',
+  'inbox-small': 'inbox routes and first screen, small database (--inbox-small conversations)',
+  'inbox-large': 'inbox routes and first screen, large database (--inbox-conversations)',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -75,16 +77,34 @@ export const RETENTION_FIGURES = [
   ['scanP99Ratio', 'SMS e2e p99 during the scan / idle p99 (same run)', (r) => r.scanP99Ratio],
   ['scanOverlap', 'share of the SMS sending time the scan covered', (r) => r.scanOverlap],
 ];
+// The inbox scenario's figures: its rows time agent requests, not messages, so they have only these.
+export const INBOX_FIGURES = [
+  ['conversations', 'conversations in the database', (r) => r.conversations],
+  ['interactions', 'interactions in the database', (r) => r.interactions],
+  ['seedSeconds', 'seconds to seed this size (SQL, set-based)', (r) => r.seedSeconds],
+  ['listP50', 'GET /api/conversations?limit=25 p50 ms', (r) => r.listP50],
+  ['listP95', 'GET /api/conversations?limit=25 p95 ms', (r) => r.listP95],
+  ['listOpenP95', 'GET /api/conversations?status=open&limit=25 p95 ms', (r) => r.listOpenP95],
+  ['conversationP50', 'GET /api/conversations/:id p50 ms', (r) => r.conversationP50],
+  ['conversationP95', 'GET /api/conversations/:id p95 ms', (r) => r.conversationP95],
+  ['listRatio', 'list p95 ÷ the small size\u2019s (same run)', (r) => r.listRatio],
+  ['listOpenRatio', 'open list p95 ÷ the small size\u2019s (same run)', (r) => r.listOpenRatio],
+  ['conversationRatio', 'conversation p95 ÷ the small size\u2019s (same run)', (r) => r.conversationRatio],
+  ['ttiMs', 'first screen to interactive in Chromium, median ms', (r) => r.ttiMs],
+  ['httpErrors', 'HTTP errors (sum of rounds)', (r) => r.httpErrors, 'sum'],
+];
 const figuresFor = (scenario) =>
-  scenario.startsWith('isolation')
-    ? [...FIGURES, ...ISOLATION_FIGURES]
-    : /^email-(webhook|smtp|both)$/.test(scenario)
-      ? [...FIGURES, ...EMAIL_FIGURES]
-      : scenario === 'chat'
-        ? [...FIGURES, ...CHAT_FIGURES]
-        : scenario === 'retention-scan'
-          ? [...FIGURES, ...RETENTION_FIGURES]
-          : FIGURES;
+  scenario.startsWith('inbox-')
+    ? INBOX_FIGURES
+    : scenario.startsWith('isolation')
+      ? [...FIGURES, ...ISOLATION_FIGURES]
+      : /^email-(webhook|smtp|both)$/.test(scenario)
+        ? [...FIGURES, ...EMAIL_FIGURES]
+        : scenario === 'chat'
+          ? [...FIGURES, ...CHAT_FIGURES]
+          : scenario === 'retention-scan'
+            ? [...FIGURES, ...RETENTION_FIGURES]
+            : FIGURES;
 
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -172,11 +192,6 @@ export function isolationVerdict(summary, meta) {
   );
 }
 
-const verdicts = (summary, meta) =>
-  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta), retentionVerdict(summary, meta)].filter(
-    Boolean,
-  );
-
 /**
  * The retention scenario's answer in one sentence (issue 17: large/small scan time ≤ 12 for 10×
  * the customers; SMS p99 during the scan ≤ 2 × idle), or null.
@@ -197,6 +212,31 @@ export function retentionVerdict(summary, meta) {
     `(target ≤ ${fmt(1.2 * growth)}): ${linear}; SMS e2e p99 idle ${fmt(idle.e2eP99)} ms, during the scan ${fmt(busy.e2eP99)} ms, ` +
     `ratio ${fmtRatio(busy.scanP99Ratio)} (target ≤ 2): ${quiet}; ${fmt((idle.lost ?? 0) + (busy.lost ?? 0))} SMS lost; ` +
     `the scan covered ${typeof busy.scanOverlap === 'number' ? `${Math.round(busy.scanOverlap * 100)} %` : '–'} of the SMS sending time`
+  );
+}
+
+const verdicts = (summary, meta) =>
+  [
+    isolationVerdict(summary, meta),
+    emailVerdict(summary, meta),
+    chatVerdict(summary, meta),
+    retentionVerdict(summary, meta),
+    inboxVerdict(summary, meta),
+  ].filter(Boolean);
+
+/** The inbox scenario's answer in one sentence (issue 19: each route's p95 at the large size ≤ 2 × at the small one), or null. */
+export function inboxVerdict(summary) {
+  const small = summary.find((e) => e.scenario === 'inbox-small')?.hub;
+  const large = summary.find((e) => e.scenario === 'inbox-large')?.hub;
+  if (!small || !large) return null;
+  const ratios = [large.listRatio, large.listOpenRatio, large.conversationRatio];
+  const met = ratios.every((x) => typeof x === 'number') ? (ratios.every((x) => x <= 2) ? 'met' : 'NOT met') : 'unknown';
+  return (
+    `inbox (target: p95 at ${fmt(large.conversations)} conversations and ${fmt(large.interactions)} interactions ≤ 2 × at ${fmt(small.conversations)}): ` +
+    `list p95 ${fmt(small.listP95)} → ${fmt(large.listP95)} ms (${fmtRatio(large.listRatio)}), ` +
+    `open list ${fmt(small.listOpenP95)} → ${fmt(large.listOpenP95)} ms (${fmtRatio(large.listOpenRatio)}), ` +
+    `conversation ${fmt(small.conversationP95)} → ${fmt(large.conversationP95)} ms (${fmtRatio(large.conversationRatio)}): ${met}; ` +
+    `first screen to interactive in Chromium ${fmt(small.ttiMs)} → ${fmt(large.ttiMs)} ms`
   );
 }
 

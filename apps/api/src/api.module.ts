@@ -12,6 +12,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { CustomersModule } from './customers/customers.module';
 import { loggerParams } from './http/logging';
 import { ChatIngressModule } from './ingress/chat/chat-ingress.module';
+import { InboxModule } from './inbox/inbox.module';
 import { IngressModule } from './ingress/ingress.module';
 import { LimitsModule } from './limits/limits.module';
 import { PartnersModule } from './partners/partners.module';
@@ -53,6 +54,7 @@ import { StartupService } from './startup.service';
     ChatIngressModule,
     AttachmentsModule,
     AdminModule,
+    InboxModule,
   ],
   providers: [StartupService],
 })

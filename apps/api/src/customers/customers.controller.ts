@@ -37,6 +37,12 @@ export class CustomersController {
     return customer;
   }
 
+  /** Extension: the daily activity buckets behind the metrics, for the inbox's chart. */
+  @Get(':id/activity')
+  activity(@Param('id', ParseUUIDPipe) id: string) {
+    return this.customers.activity(id);
+  }
+
   @Get(':id/interactions')
   interactions(@Param('id', ParseUUIDPipe) id: string, @Query() { cursor, limit }: PageQueryDto) {
     return this.customers.interactions(id, cursor, limit);

@@ -14,6 +14,14 @@ export interface CustomerDetail extends CustomerSummary {
   openTasks: TaskView[];
 }
 
+/** A customer's messages and calls per UTC day, for the inbox's activity chart. */
+export interface CustomerActivity {
+  days: Array<{ day: string; count: number }>;
+}
+
+/** How far back the activity chart looks: the longest of the metrics' windows an agent reads. */
+export const ACTIVITY_DAYS = 90;
+
 export interface CustomerQuery {
   q?: string;
   lifecycleStage?: LifecycleStage;
@@ -94,6 +102,20 @@ export class CustomersService {
       ),
       openTasks: tasks.map(toTaskView),
     };
+  }
+
+  /** The daily buckets behind the metrics over the last {@link ACTIVITY_DAYS} days, oldest first, every day present. */
+  async activity(customerId: string): Promise<CustomerActivity> {
+    const { id } = await this.summary(customerId);
+    const days = await queryRows<{ day: string; count: number }>(
+      this.db,
+      `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, COALESCE(SUM(a.count), 0)::int AS count
+       FROM generate_series(($2::timestamptz - make_interval(days => $3 - 1))::date, $2::timestamptz::date, interval '1 day') AS d(day)
+       LEFT JOIN customer_activity_daily a ON a.customer_id = $1 AND a.day = d.day::date
+       GROUP BY d.day ORDER BY d.day`,
+      [id, this.now(), ACTIVITY_DAYS],
+    );
+    return { days };
   }
 
   /** All channels, newest first. */

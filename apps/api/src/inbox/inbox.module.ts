@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { InboxPageController } from './inbox-page.controller';
+
+@Module({ controllers: [InboxPageController] })
+export class InboxModule {}

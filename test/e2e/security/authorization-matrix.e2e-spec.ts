@@ -55,6 +55,9 @@ const ROUTES: Record<string, Grant> = {
   'GET /metrics': BEARER_SECRET,
   'GET /widget.js': PUBLIC,
   'GET /chat-demo': PUBLIC,
+  // The inbox web app's page and its built files; everything it shows comes from the agent API.
+  'GET /': PUBLIC,
+  'GET /assets/:file': PUBLIC,
   'GET /api/docs': PUBLIC,
   'GET /api/docs/': PUBLIC,
   'GET /api/docs/*': PUBLIC,
@@ -82,6 +85,7 @@ const ROUTES: Record<string, Grant> = {
   'GET /api/customers/:id/events': AGENTS,
   'POST /api/customers/:id/events': AGENTS,
   'GET /api/customers/:id/lifecycle': AGENTS,
+  'GET /api/customers/:id/activity': AGENTS,
   'POST /api/customers/:id/merge': AGENTS,
   'PATCH /api/interactions/:id': AGENTS,
   'GET /api/attachments/:id': AGENTS,

@@ -64,10 +64,13 @@ export class InboxPageController {
     } catch {
       throw new NotFoundException(`no asset ${file}`);
     }
-    // Hashed names: a new build has new names, so a browser may keep these for good.
+    // Hashed names: a new build has new names, so a browser may keep these for good. The email
+    // frame is sandboxed without same-origin, so its stylesheet is a cross-origin load for it:
+    // public build files may be read from any origin (helmet's default allows same-origin only).
     await reply
       .header('Content-Type', CONTENT_TYPES[extname(file)])
       .header('Cache-Control', 'public, max-age=31536000, immutable')
+      .header('Cross-Origin-Resource-Policy', 'cross-origin')
       .send(body);
   }
 }

@@ -28,6 +28,8 @@ import { StartupService } from './startup.service';
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
         attritionThresholds: config.shared.attritionThresholds,
+        reacquisitionWaitDays: config.shared.reacquisitionWaitDays,
+        survey: config.shared.survey,
       }),
     }),
     RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),

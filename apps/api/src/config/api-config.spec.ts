@@ -1,4 +1,5 @@
 import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
+import { DEFAULT_SURVEY_TEXTS } from '@omnihub/crm-core/satisfaction/survey.rules';
 import { ApiConfig } from './api-config';
 
 const valid = { JWT_SECRET: 'a-long-enough-secret' };
@@ -14,6 +15,8 @@ describe('ApiConfig', () => {
       logLevel: 'info',
       metricsToken: undefined,
       attritionThresholds: DEFAULT_ATTRITION_THRESHOLDS,
+      reacquisitionWaitDays: 30,
+      survey: { enabled: true, texts: DEFAULT_SURVEY_TEXTS, language: 'en' },
     });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);

@@ -9,7 +9,7 @@
 -- This file is re-applied whenever it changes (repeatable-sql.ts). A new signature gets a new
 -- name; the previous one stays callable for one release, so workers can be upgraded one at a time.
 
-CREATE OR REPLACE FUNCTION ingest_interaction_v2(
+CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   p_interaction_id uuid,
   p_identity_channel text, p_identity_address text, p_customer_name text,
   p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
@@ -18,13 +18,18 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v2(
   -- The conversation within (customer, channel): '' for channels with one thread per customer.
   p_thread_key text,
   -- Provider ids of earlier messages this one answers (email In-Reply-To / References).
-  p_reply_to text[]
+  p_reply_to text[],
+  -- A satisfaction score the item carries, with its comment (the caller parses the text), or null.
+  -- Given outright (a call log's csatScore) it is the conversation's; otherwise the item is a
+  -- possible survey answer, which counts only on a resolved conversation awaiting one.
+  p_csat_score smallint, p_csat_comment text, p_csat_given boolean
 ) RETURNS TABLE (
   r_interaction_id uuid,
   r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
   r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
   r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
-  r_last_interaction_preview text, r_unread_count integer
+  r_last_interaction_preview text, r_unread_count integer,
+  r_csat_score smallint, r_csat_comment text, r_csat_responded_at timestamptz, r_csat_recorded boolean
 ) LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -33,6 +38,7 @@ DECLARE
   conversation conversations%ROWTYPE;
   answered_id uuid;
   inbound boolean := p_direction = 'inbound';
+  csat_recorded boolean := false;
 BEGIN
   PERFORM 1 FROM interactions WHERE channel = p_channel AND idempotency_key = p_idempotency_key;
   IF FOUND THEN
@@ -68,9 +74,32 @@ BEGIN
     END IF;
   END IF;
 
+  -- The answer to a satisfaction survey sent within the last 7 days joins the resolved conversation
+  -- it answers and leaves it resolved. Only items that read as a score look (most cost nothing), and
+  -- only while the thread has no unresolved conversation: a customer who wrote about something
+  -- else since is not answering the survey.
+  IF p_csat_score IS NOT NULL AND NOT p_csat_given AND NOT created AND inbound THEN
+    UPDATE conversations cv SET
+      csat_score = p_csat_score, csat_comment = p_csat_comment, csat_responded_at = p_occurred_at,
+      last_interaction_preview = CASE WHEN p_occurred_at >= cv.last_interaction_at THEN p_preview ELSE cv.last_interaction_preview END,
+      last_interaction_at = GREATEST(cv.last_interaction_at, p_occurred_at),
+      updated_at = now()
+    WHERE cv.id = (
+      SELECT s.id FROM conversations s
+       WHERE s.customer_id = customer.id AND s.channel = p_channel
+         AND (s.id = answered_id OR (answered_id IS NULL AND s.thread_key = p_thread_key))
+         AND s.survey_sent_at IS NOT NULL AND s.csat_score IS NULL AND s.status = 'resolved'
+         AND s.survey_sent_at <= p_occurred_at AND s.survey_sent_at > p_occurred_at - interval '7 days'
+         AND NOT EXISTS (SELECT 1 FROM conversations o WHERE o.customer_id = s.customer_id AND o.channel = s.channel
+                            AND o.thread_key = s.thread_key AND o.status <> 'resolved')
+       ORDER BY s.survey_sent_at DESC LIMIT 1)
+    RETURNING * INTO conversation;
+    csat_recorded := conversation.id IS NOT NULL;
+  END IF;
+
   -- Find or open the unresolved conversation of this thread. An inbound item reopens a pending or
   -- snoozed one and counts as unread; a late item never rewinds the preview.
-  IF answered_id IS NOT NULL THEN
+  IF answered_id IS NOT NULL AND conversation.id IS NULL THEN
     UPDATE conversations cv SET
       status = CASE WHEN inbound THEN 'open' ELSE cv.status END,
       last_interaction_preview = CASE WHEN cv.last_interaction_at IS NULL OR p_occurred_at >= cv.last_interaction_at
@@ -103,6 +132,14 @@ BEGIN
        VALUES (p_interaction_id, customer.id, conversation.id, p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at,
                p_external_id, p_idempotency_key, p_intent, p_metadata);
 
+  -- A score given outright (on a call) is its conversation's, whatever the conversation's status.
+  IF p_csat_score IS NOT NULL AND p_csat_given THEN
+    UPDATE conversations SET csat_score = p_csat_score, csat_comment = p_csat_comment, csat_responded_at = p_occurred_at,
+                             updated_at = now()
+     WHERE id = conversation.id RETURNING * INTO conversation;
+    csat_recorded := true;
+  END IF;
+
   -- Metrics count messages and calls, not internal notes.
   IF p_kind <> 'note' THEN
     INSERT INTO customer_activity_daily (customer_id, day, channel, count, complaints, enquiries)
@@ -122,11 +159,34 @@ BEGIN
                  FROM customer_identities i WHERE i.customer_id = customer.id) END,
     created,
     conversation.id, conversation.status, conversation.assignee_id, conversation.last_interaction_at,
-    conversation.last_interaction_preview, conversation.unread_count;
+    conversation.last_interaction_preview, conversation.unread_count,
+    conversation.csat_score, conversation.csat_comment, conversation.csat_responded_at, csat_recorded;
 END
 $fn$;
 
--- The previous release's signature (migration IngestFunction), for workers not yet upgraded:
+-- The previous release's signature, for workers not yet upgraded: no satisfaction score.
+CREATE OR REPLACE FUNCTION ingest_interaction_v2(
+  p_interaction_id uuid,
+  p_identity_channel text, p_identity_address text, p_customer_name text,
+  p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
+  p_occurred_at timestamptz, p_external_id text, p_idempotency_key text,
+  p_intent text, p_metadata jsonb, p_preview text, p_thread_key text, p_reply_to text[]
+) RETURNS TABLE (
+  r_interaction_id uuid,
+  r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
+  r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
+  r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
+  r_last_interaction_preview text, r_unread_count integer
+) LANGUAGE sql AS $fn$
+  SELECT r_interaction_id, r_customer_id, r_customer_name, r_lifecycle_stage, r_acquisition_step, r_customer_created_at,
+         r_identities, r_customer_created, r_conversation_id, r_status, r_assignee_id, r_last_interaction_at,
+         r_last_interaction_preview, r_unread_count
+    FROM ingest_interaction_v3(p_interaction_id, p_identity_channel, p_identity_address, p_customer_name,
+      p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
+      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, NULL, NULL, false);
+$fn$;
+
+-- The signature before that (migration IngestFunction), kept for the same reason:
 -- the id is made here and the item joins its channel's single thread.
 CREATE OR REPLACE FUNCTION ingest_interaction(
   p_identity_channel text, p_identity_address text, p_customer_name text,

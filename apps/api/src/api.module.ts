@@ -15,6 +15,7 @@ import { ChatIngressModule } from './ingress/chat/chat-ingress.module';
 import { IngressModule } from './ingress/ingress.module';
 import { PartnersModule } from './partners/partners.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { ReportsModule } from './reports/reports.module';
 import { RetentionModule } from './retention/retention.module';
 import { StartupService } from './startup.service';
 
@@ -49,6 +50,7 @@ import { StartupService } from './startup.service';
     ConversationsModule,
     CustomersModule,
     RetentionModule,
+    ReportsModule,
     IngressModule,
     ChatIngressModule,
     AttachmentsModule,

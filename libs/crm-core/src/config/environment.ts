@@ -175,7 +175,8 @@ function readSurveySettings(reader: EnvironmentReader): SurveySettings {
       reader.problems.push('CSAT_SURVEY_TEXTS must be a JSON object of language → survey text, e.g. {"de": "Wie gut waren wir …"}');
     } else {
       for (const [language, text] of Object.entries(given)) {
-        if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language)) reader.problems.push(`CSAT_SURVEY_TEXTS: "${language}" is not a language code`);
+        if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language))
+          reader.problems.push(`CSAT_SURVEY_TEXTS: "${language}" is not a language code`);
         else if (typeof text !== 'string' || !text.trim() || text.length > 1000)
           reader.problems.push(`CSAT_SURVEY_TEXTS.${language} must be a text of 1 to 1000 characters`);
         else texts[language] = text.trim();
@@ -184,7 +185,9 @@ function readSurveySettings(reader: EnvironmentReader): SurveySettings {
   }
   const language = reader.string('CSAT_SURVEY_LANGUAGE', 'en');
   if (!Object.hasOwn(texts, language)) {
-    reader.problems.push(`CSAT_SURVEY_LANGUAGE is "${language}", which CSAT_SURVEY_TEXTS has no text for (it has ${Object.keys(texts).join(', ')})`);
+    reader.problems.push(
+      `CSAT_SURVEY_LANGUAGE is "${language}", which CSAT_SURVEY_TEXTS has no text for (it has ${Object.keys(texts).join(', ')})`,
+    );
   }
   return { enabled: reader.boolean('CSAT_SURVEY', true), texts, language };
 }

@@ -74,7 +74,12 @@ export class DefectionService {
    * `defected` opens a defection of unknown type (once: a second cancellation adds nothing); a
    * purchase or renewal that made the customer `reacquired` closes the defection and its task.
    */
-  async afterEvent(customerId: string, type: BusinessEventType, occurredAt: Date, movedTo: LifecycleStage | null): Promise<DefectionOutcome> {
+  async afterEvent(
+    customerId: string,
+    type: BusinessEventType,
+    occurredAt: Date,
+    movedTo: LifecycleStage | null,
+  ): Promise<DefectionOutcome> {
     const none: DefectionOutcome = { customers: [], tasksCreated: [], tasksUpdated: [] };
     if (type === 'cancellation') {
       return this.db.transaction(async (tx) => {

@@ -92,7 +92,8 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
     id: 'extension_recent',
     when: (f, now) => f.lastExtensionAt !== null && now.getTime() - f.lastExtensionAt.getTime() < EXTENSION_PAUSE_DAYS * DAY,
     then: 'no_offer',
-    reason: (f) => `The last offer was made on ${f.lastExtensionAt!.toISOString().slice(0, 10)}: at most one in ${EXTENSION_PAUSE_DAYS} days.`,
+    reason: (f) =>
+      `The last offer was made on ${f.lastExtensionAt!.toISOString().slice(0, 10)}: at most one in ${EXTENSION_PAUSE_DAYS} days.`,
   },
   {
     id: 'no_affinity',

@@ -68,7 +68,10 @@ export class RetentionReportService {
 
   async report(from: Date, to: Date): Promise<RetentionReport> {
     const [stages, defections, reacquired, csat, signs] = await Promise.all([
-      queryOne<{ at_start: number; at_end: number; new_customers: number; by_stage: Record<string, number> }>(this.db, STAGES_SQL, [from, to]),
+      queryOne<{ at_start: number; at_end: number; new_customers: number; by_stage: Record<string, number> }>(this.db, STAGES_SQL, [
+        from,
+        to,
+      ]),
       queryRows<{ type: string; n: number }>(
         this.db,
         `SELECT COALESCE(type, 'unknown') AS type, count(*)::int AS n FROM customer_defections

@@ -1,4 +1,3 @@
-import type { Channel } from '@omnihub/channels';
 import type { DataSource } from 'typeorm';
 import { CONVERSATION_COLUMNS, toConversationView, type ConversationView } from '../conversations/conversation.view';
 import { ConversationNotFoundError } from '../conversations/conversations.service';
@@ -91,7 +90,7 @@ export class SatisfactionService {
    * conversation's `satisfaction` task, or rewrites the open one's reason.
    */
   async afterScore(conversation: Pick<ConversationView, 'id' | 'channel' | 'customer' | 'csat'>): Promise<ScoreOutcome['task']> {
-    const task = conversation.csat && satisfactionTaskOf(conversation.csat, conversation.channel as Channel);
+    const task = conversation.csat && satisfactionTaskOf(conversation.csat, conversation.channel);
     if (!task) return null;
     const [row] = await queryRows<TaskRow & { inserted: boolean }>(
       this.db,

@@ -51,7 +51,12 @@ const DAY = 86_400_000;
  */
 export const SURVEY_RULES: readonly SurveyRule[] = [
   { id: 'survey_off', when: (f) => !f.enabled, then: 'skip', reason: () => 'The survey is off (CSAT_SURVEY=false).' },
-  { id: 'not_resolved', when: (f) => f.status !== 'resolved', then: 'skip', reason: (f) => `The conversation is ${f.status}, not resolved.` },
+  {
+    id: 'not_resolved',
+    when: (f) => f.status !== 'resolved',
+    then: 'skip',
+    reason: (f) => `The conversation is ${f.status}, not resolved.`,
+  },
   {
     id: 'channel_does_not_send',
     when: (f) => !f.channelSends,

@@ -245,6 +245,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       interactions90d: 5,
       byChannel30d: { email: 0, sms: 3, chat: 0, phone: 1 },
       complaints30d: 1,
+      csatAverage90d: null,
       enquiries30d: 1,
       lastInteractionAt: daysAgo(1),
       // 100 → 1 days ago over 5 gaps: 99 / 5

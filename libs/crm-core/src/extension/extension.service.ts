@@ -23,14 +23,14 @@ INSERT INTO product_affinities (product, other_product, buyers, also_bought)
 WITH bought AS (
   SELECT DISTINCT customer_id, product FROM business_events WHERE ${BOUGHT} AND occurred_at <= $1
 ), buyers AS (
-  SELECT product, count(*) AS n FROM bought GROUP BY product HAVING count(*) >= $2
+  SELECT product, count(*) AS n FROM bought GROUP BY product HAVING count(*) >= $2::int
 )
 SELECT a.product, b.product, buyers.n, count(*)
   FROM bought a
   JOIN buyers ON buyers.product = a.product
   JOIN bought b ON b.customer_id = a.customer_id AND b.product <> a.product
  GROUP BY a.product, b.product, buyers.n
-HAVING count(*) >= $2 AND count(*) >= $3 * buyers.n`;
+HAVING count(*) >= $2 AND count(*) >= $3::float8 * buyers.n`;
 
 /** The extension table's facts for a batch of customers, with each one's strongest affinity. */
 const FACTS_SQL = `

@@ -4,16 +4,17 @@
 // This file is the run's outline; each step's work is in bench/lib/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HUB_ONLY, readOptions } from './lib/options.mjs';
+import { HUB_ONLY, OWN_STORES, readOptions } from './lib/options.mjs';
 import { REPO, RESULTS, WORK, apiMain } from './lib/paths.mjs';
 import { log } from './lib/log.mjs';
 import { killAllSync, sleep, stopAll } from './lib/procs.mjs';
 import { prepareHub, prepareSharedCopy, machineInfo, loadavg } from './lib/prepare.mjs';
-import { connectAdmin, flushRedisDb, takeBenchLock } from './lib/stores.mjs';
+import { AFFINITY_STORES, connectAdmin, flushRedisDb, takeBenchLock } from './lib/stores.mjs';
 import { runOne } from './lib/scenario.mjs';
 import { runIsolation } from './lib/isolation.mjs';
 import { runEmail } from './lib/email.mjs';
 import { runChat } from './lib/chat.mjs';
+import { runAffinity } from './lib/affinity.mjs';
 import { summarise } from './lib/report.mjs';
 import { appendMarkdown, printReport, writeResult } from './lib/output.mjs';
 
@@ -34,7 +35,8 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 async function main() {
   // The lock first: a waiting run must not rebuild or re-copy what a running one is using.
   const admin = await connectAdmin();
-  await takeBenchLock(admin);
+  // A run of only the scenarios with stores of their own takes their lock, not the SMS bench's.
+  await takeBenchLock(admin, opt.scenarios.every((s) => OWN_STORES.includes(s)) ? AFFINITY_STORES.lock : undefined);
   const { hubRoot, commit, dirty } = prepareHub(commitArg, { needed: opt.sides.includes('hub') });
   prepareSharedCopy();
   const stamp = new Date()
@@ -112,6 +114,7 @@ async function main() {
   if (opt.scenarios.includes('isolation')) meta.isolation = opt.isolation;
   if (opt.scenarios.includes('email')) meta.email = opt.email;
   if (opt.scenarios.includes('chat')) meta.chat = opt.chat;
+  if (opt.scenarios.includes('affinity')) meta.affinity = opt.affinity;
   const resultFile = writeResult(stamp, { label, meta, machine, options: opt, summary, runs });
   printReport({ summary, runs, meta, opt, resultFile, profDir: ctx.profDir });
   if (writeMd) appendMarkdown(summary, meta);
@@ -119,7 +122,7 @@ async function main() {
 }
 
 /** The hub-only scenarios: one run on the hub, several rows. */
-const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat };
+const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat, affinity: runAffinity };
 
 /** One finished run's figures on one progress line. */
 function runLine(s) {
@@ -131,9 +134,13 @@ function runLine(s) {
       `p99 ratio to idle ${s.p99Ratio}, import ${s.importPerSec} call logs/s, stored ${s.importStored}/${s.importCount}`,
     s.emailToSms != null && `${s.mailKB} KB mails, ${s.emailToSms}× the SMS max msg/s`,
     s.chatP99Ratio !== undefined && `${s.visitors} visitors, p99 ${s.chatP99Ratio}× the SMS p99, api ${s.kbPerVisitor} KB RSS/visitor`,
-    `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
-    `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
-    s.crashed.length && s.crashed.join(', '),
+    s.scanSec != null &&
+      `${s.customers} customers, ${s.events} purchase events: scan ${s.scanSec} s (${s.evaluated} evaluated, ` +
+        `${s.extensionTasks} extension tasks from ${s.affinityPairs} affinities)${s.scanRatio ? `, ${s.scanRatio}× the 10× smaller pass` : ''}`,
+    s.cpuUsPerMsg &&
+      `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
+    s.cpuUsPerMsg && `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
+    s.crashed?.length && s.crashed.join(', '),
   ];
   return parts.filter(Boolean).join(' | ');
 }

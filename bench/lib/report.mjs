@@ -15,6 +15,8 @@ export const SCENARIO_TITLES = {
   'email-both': 'email through the webhook and SMTP at once, as fast as possible',
   'chat-sms': 'chat run, SMS at the chat rate (the ratio\u2019s denominator)',
   chat: 'chat: visitor sockets at a fixed total rate',
+  'affinity-small': 'affinity: the retention scan with extension offers, 10× fewer purchase events',
+  affinity: 'affinity: the retention scan with extension offers',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -66,14 +68,29 @@ export const CHAT_FIGURES = [
   ['visitorsConnectPerSec', 'visitors connected/s (until their session)', (r) => r.visitorsConnectPerSec],
   ['visitorDisconnects', 'visitor sockets not connected at the end (sum of rounds)', (r) => r.visitorDisconnects, 'sum'],
 ];
+// The affinity scenario's figures: a scan, not a message stream.
+export const AFFINITY_FIGURES = [
+  ['scanSec', 'scan seconds (POST /api/admin/retention-scan)', (r) => r.scanSec],
+  ['scanRatio', 'scan time ÷ the 10× smaller pass (same run)', (r) => r.scanRatio],
+  ['customers', 'customers', (r) => r.customers],
+  ['events', 'purchase events', (r) => r.events],
+  ['evaluated', 'customers evaluated', (r) => r.evaluated],
+  ['extensionTasks', 'extension tasks opened', (r) => r.extensionTasks],
+  ['affinityPairs', 'product affinities strong enough to offer on', (r) => r.affinityPairs],
+  ['scanCpuWorker', 'worker CPU s during the scan', (r) => r.scanCpuSec?.worker],
+  ['scanCpuPostgres', 'PostgreSQL CPU s during the scan', (r) => r.scanCpuSec?.postgres],
+  ['seedSec', 'seed seconds (SQL, not measured)', (r) => r.seedSec],
+];
 const figuresFor = (scenario) =>
-  scenario.startsWith('isolation')
-    ? [...FIGURES, ...ISOLATION_FIGURES]
-    : /^email-(webhook|smtp|both)$/.test(scenario)
-      ? [...FIGURES, ...EMAIL_FIGURES]
-      : scenario === 'chat'
-        ? [...FIGURES, ...CHAT_FIGURES]
-        : FIGURES;
+  scenario.startsWith('affinity')
+    ? AFFINITY_FIGURES
+    : scenario.startsWith('isolation')
+      ? [...FIGURES, ...ISOLATION_FIGURES]
+      : /^email-(webhook|smtp|both)$/.test(scenario)
+        ? [...FIGURES, ...EMAIL_FIGURES]
+        : scenario === 'chat'
+          ? [...FIGURES, ...CHAT_FIGURES]
+          : FIGURES;
 
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -162,7 +179,19 @@ export function isolationVerdict(summary, meta) {
 }
 
 const verdicts = (summary, meta) =>
-  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta)].filter(Boolean);
+  [isolationVerdict(summary, meta), emailVerdict(summary, meta), chatVerdict(summary, meta), affinityVerdict(summary)].filter(Boolean);
+
+/** The affinity scenario in one sentence (issue 18: the scan's time, and its growth for 10× the events), or null. */
+export function affinityVerdict(summary) {
+  const small = summary.find((e) => e.scenario === 'affinity-small')?.hub;
+  const big = summary.find((e) => e.scenario === 'affinity')?.hub;
+  if (!small || !big) return null;
+  return (
+    `affinity: the retention scan of ${fmt(big.customers)} customers with extension offers takes ${fmt(big.scanSec)} s over ` +
+    `${fmt(big.events)} purchase events and ${fmt(small.scanSec)} s over ${fmt(small.events)}: ${fmtRatio(big.scanRatio)} the time ` +
+    `for 10× the events (${fmt(big.extensionTasks)} extension tasks from ${fmt(big.affinityPairs)} affinities)`
+  );
+}
 
 /** The email scenario's answer in one sentence (issue 15: email msg/s ≥ 0.4 × SMS msg/s, 0 lost), or null. */
 export function emailVerdict(summary, meta) {

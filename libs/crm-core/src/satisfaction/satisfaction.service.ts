@@ -73,7 +73,7 @@ export class SatisfactionService {
     return { posted, decision };
   }
 
-  /** A score an agent was given another way (by phone): it replaces any earlier one. */
+  /** A score an agent was given another way (on a call): it replaces any earlier one. */
   async record(conversationId: string, csat: CsatScore): Promise<ScoreOutcome> {
     const [row] = await queryRows<{ id: string }>(
       this.db,

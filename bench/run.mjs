@@ -4,18 +4,19 @@
 // This file is the run's outline; each step's work is in bench/lib/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HUB_ONLY, readOptions } from './lib/options.mjs';
+import { HUB_ONLY, OWN_STORES, readOptions } from './lib/options.mjs';
 import { REPO, RESULTS, WORK, apiMain } from './lib/paths.mjs';
 import { log } from './lib/log.mjs';
 import { killAllSync, sleep, stopAll } from './lib/procs.mjs';
 import { prepareHub, prepareSharedCopy, machineInfo, loadavg } from './lib/prepare.mjs';
-import { connectAdmin, flushRedisDb, takeBenchLock } from './lib/stores.mjs';
+import { AFFINITY_STORES, connectAdmin, flushRedisDb, takeBenchLock } from './lib/stores.mjs';
 import { runOne } from './lib/scenario.mjs';
 import { runIsolation } from './lib/isolation.mjs';
 import { runEmail } from './lib/email.mjs';
 import { runChat } from './lib/chat.mjs';
 import { runRetention } from './lib/retention.mjs';
 import { runInbox } from './lib/inbox.mjs';
+import { runAffinity } from './lib/affinity.mjs';
 import { summarise } from './lib/report.mjs';
 import { appendMarkdown, printReport, writeResult } from './lib/output.mjs';
 
@@ -36,7 +37,8 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 async function main() {
   // The lock first: a waiting run must not rebuild or re-copy what a running one is using.
   const admin = await connectAdmin();
-  await takeBenchLock(admin);
+  // A run of only the scenarios with stores of their own takes their lock, not the SMS bench's.
+  await takeBenchLock(admin, opt.scenarios.every((s) => OWN_STORES.includes(s)) ? AFFINITY_STORES.lock : undefined);
   const { hubRoot, commit, dirty } = prepareHub(commitArg, { needed: opt.sides.includes('hub') });
   prepareSharedCopy();
   const stamp = new Date()
@@ -116,6 +118,7 @@ async function main() {
   if (opt.scenarios.includes('chat')) meta.chat = opt.chat;
   if (opt.scenarios.includes('retention')) meta.retention = opt.retention;
   if (opt.scenarios.includes('inbox')) meta.inbox = opt.inbox;
+  if (opt.scenarios.includes('affinity')) meta.affinity = opt.affinity;
   const resultFile = writeResult(stamp, { label, meta, machine, options: opt, summary, runs });
   printReport({ summary, runs, meta, opt, resultFile, profDir: ctx.profDir });
   if (writeMd) appendMarkdown(summary, meta);
@@ -123,7 +126,14 @@ async function main() {
 }
 
 /** The hub-only scenarios: one run on the hub, several rows. */
-const HUB_ALONE = { isolation: runIsolation, email: runEmail, chat: runChat, retention: runRetention, inbox: runInbox };
+const HUB_ALONE = {
+  isolation: runIsolation,
+  email: runEmail,
+  chat: runChat,
+  retention: runRetention,
+  inbox: runInbox,
+  affinity: runAffinity,
+};
 
 /** One finished run's figures on one progress line. */
 function runLine(s) {
@@ -144,6 +154,13 @@ function runLine(s) {
       `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
     `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
     s.crashed.length && s.crashed.join(', '),
+    s.scanSec != null &&
+      `${s.customers} customers, ${s.events} purchase events: scan ${s.scanSec} s (${s.evaluated} evaluated, ` +
+        `${s.extensionTasks} extension tasks from ${s.affinityPairs} affinities)${s.scanRatio ? `, ${s.scanRatio}× the 10× smaller pass` : ''}`,
+    s.cpuUsPerMsg &&
+      `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
+    s.cpuUsPerMsg && `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
+    s.crashed?.length && s.crashed.join(', '),
   ];
   return parts.filter(Boolean).join(' | ');
 }

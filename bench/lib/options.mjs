@@ -10,7 +10,7 @@ hub/floor for every figure (medians over rounds).
   --messages N            messages per run (default 20000); rate runs send min(N, rate × --rate-seconds)
   --customers N           distinct customers (default 2000)
   --rounds N              rounds; each runs every scenario on both sides (default 3)
-  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat,retention,inbox (default max,100,300,1000); split
+  --scenarios LIST        any of max,100,300,1000,split,isolation,email,chat,retention,inbox,affinity (default max,100,300,1000); split
                           measures each process kind alone: the api fills the paused ingest queue as
                           fast as it can (no worker consuming), then the worker(s) drain it (no agent
                           connected), giving the ceiling of one api and of one worker; isolation (hub
@@ -27,6 +27,10 @@ hub/floor for every figure (medians over rounds).
                           memory per visitor; inbox (hub only) seeds --inbox-small and then
                           --inbox-conversations conversations in SQL and times the inbox's list and
                           conversation routes and the first screen in Chromium at both sizes
+                          memory per visitor; affinity (hub only, its own database, Redis db 14 and
+                          lock) times the retention scan with extension offers over
+                          --affinity-customers customers and --affinity-events ÷ 10, then
+                          --affinity-events, purchase events seeded in SQL, and reports the ratio
   --rate-seconds S        length of the fixed-rate runs (default 30)
   --quick                 smoke run: 1000 messages, 200 customers, 1 round, 5 s rate runs, warm-up 100,
                           5000 call logs to import, 300 mails per email pass
@@ -59,6 +63,9 @@ hub/floor for every figure (medians over rounds).
   --inbox-interactions N  inbox: interactions per conversation (default 10: 1,000,000 at the large size)
   --inbox-requests N      inbox: timed requests per route and size, after 30 warm-up (default 300)
   --inbox-tti-loads N     inbox: cold loads of the first screen in Chromium per size (default 5)
+  --affinity-customers N  affinity: retained customers (default 100000; --quick 10000)
+  --affinity-events N     affinity: purchase events of the second pass (default 1000000; --quick 100000)
+  --affinity-products N   affinity: products in the catalogue (default 200)
   --commit REV            bench this commit instead of ./dist: exported with git archive into
                           bench/.work/hub-<sha>/ and built there (others' working tree and dist/
                           are left alone)
@@ -76,8 +83,10 @@ created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every
 Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
 
-/** Scenarios the floor cannot run: it has no call logs, no email, no chat, no retention and no inbox. */
-export const HUB_ONLY = ['isolation', 'email', 'chat', 'retention', 'inbox'];
+/** Scenarios the floor cannot run: it speaks SMS only and has no CRM. */
+export const HUB_ONLY = ['isolation', 'email', 'chat', 'retention', 'inbox', 'affinity'];
+/** Scenarios on stores of their own, under a lock of their own: they need not wait for an SMS bench. */
+export const OWN_STORES = ['affinity'];
 
 /** Parses `argv`; prints the help and exits on --help, exits 2 on a bad value. */
 export function readOptions(argv) {
@@ -116,6 +125,9 @@ export function readOptions(argv) {
       'inbox-interactions': { type: 'string', default: '10' },
       'inbox-requests': { type: 'string', default: '300' },
       'inbox-tti-loads': { type: 'string', default: '5' },
+      'affinity-customers': { type: 'string' },
+      'affinity-events': { type: 'string' },
+      'affinity-products': { type: 'string', default: '200' },
       commit: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -167,6 +179,11 @@ export function readOptions(argv) {
       perConversation: int('inbox-interactions', a['inbox-interactions'], 1),
       requests: int('inbox-requests', a['inbox-requests'], 10),
       ttiLoads: int('inbox-tti-loads', a['inbox-tti-loads'], 1),
+    },
+    affinity: {
+      customers: int('affinity-customers', a['affinity-customers'] ?? (quick ? 10000 : 100000), 1),
+      events: int('affinity-events', a['affinity-events'] ?? (quick ? 100000 : 1000000), 10),
+      products: int('affinity-products', a['affinity-products'], 2),
     },
     profile: a.profile,
     trace: a.trace,

@@ -19,6 +19,8 @@ export const SCENARIO_TITLES = {
   'retention-scan': 'retention, phase 2: the same SMS load while the large scan runs',
   'inbox-small': 'inbox routes and first screen, small database (--inbox-small conversations)',
   'inbox-large': 'inbox routes and first screen, large database (--inbox-conversations)',
+  'affinity-small': 'affinity: the retention scan with extension offers, 10× fewer purchase events',
+  affinity: 'affinity: the retention scan with extension offers',
 };
 
 const MB = (b) => (typeof b === 'number' ? Math.round((b / 1048576) * 10) / 10 : null);
@@ -93,18 +95,33 @@ export const INBOX_FIGURES = [
   ['ttiMs', 'first screen to interactive in Chromium, median ms', (r) => r.ttiMs],
   ['httpErrors', 'HTTP errors (sum of rounds)', (r) => r.httpErrors, 'sum'],
 ];
+// The affinity scenario's figures: a scan, not a message stream.
+export const AFFINITY_FIGURES = [
+  ['scanSec', 'scan seconds (POST /api/admin/retention-scan)', (r) => r.scanSec],
+  ['scanRatio', 'scan time ÷ the 10× smaller pass (same run)', (r) => r.scanRatio],
+  ['customers', 'customers', (r) => r.customers],
+  ['events', 'purchase events', (r) => r.events],
+  ['evaluated', 'customers evaluated', (r) => r.evaluated],
+  ['extensionTasks', 'extension tasks opened', (r) => r.extensionTasks],
+  ['affinityPairs', 'product affinities strong enough to offer on', (r) => r.affinityPairs],
+  ['scanCpuWorker', 'worker CPU s during the scan', (r) => r.scanCpuSec?.worker],
+  ['scanCpuPostgres', 'PostgreSQL CPU s during the scan', (r) => r.scanCpuSec?.postgres],
+  ['seedSec', 'seed seconds (SQL, not measured)', (r) => r.seedSec],
+];
 const figuresFor = (scenario) =>
-  scenario.startsWith('inbox-')
-    ? INBOX_FIGURES
-    : scenario.startsWith('isolation')
-      ? [...FIGURES, ...ISOLATION_FIGURES]
-      : /^email-(webhook|smtp|both)$/.test(scenario)
-        ? [...FIGURES, ...EMAIL_FIGURES]
-        : scenario === 'chat'
-          ? [...FIGURES, ...CHAT_FIGURES]
-          : scenario === 'retention-scan'
-            ? [...FIGURES, ...RETENTION_FIGURES]
-            : FIGURES;
+  scenario.startsWith('affinity')
+    ? AFFINITY_FIGURES
+    : scenario.startsWith('inbox-')
+      ? INBOX_FIGURES
+      : scenario.startsWith('isolation')
+        ? [...FIGURES, ...ISOLATION_FIGURES]
+        : /^email-(webhook|smtp|both)$/.test(scenario)
+          ? [...FIGURES, ...EMAIL_FIGURES]
+          : scenario === 'chat'
+            ? [...FIGURES, ...CHAT_FIGURES]
+            : scenario === 'retention-scan'
+              ? [...FIGURES, ...RETENTION_FIGURES]
+              : FIGURES;
 
 export function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -222,6 +239,7 @@ const verdicts = (summary, meta) =>
     chatVerdict(summary, meta),
     retentionVerdict(summary, meta),
     inboxVerdict(summary, meta),
+    affinityVerdict(summary),
   ].filter(Boolean);
 
 /** The inbox scenario's answer in one sentence (issue 19: each route's p95 at the large size ≤ 2 × at the small one), or null. */
@@ -237,6 +255,18 @@ export function inboxVerdict(summary) {
     `open list ${fmt(small.listOpenP95)} → ${fmt(large.listOpenP95)} ms (${fmtRatio(large.listOpenRatio)}), ` +
     `conversation ${fmt(small.conversationP95)} → ${fmt(large.conversationP95)} ms (${fmtRatio(large.conversationRatio)}): ${met}; ` +
     `first screen to interactive in Chromium ${fmt(small.ttiMs)} → ${fmt(large.ttiMs)} ms`
+  );
+}
+
+/** The affinity scenario in one sentence (issue 18: the scan's time, and its growth for 10× the events), or null. */
+export function affinityVerdict(summary) {
+  const small = summary.find((e) => e.scenario === 'affinity-small')?.hub;
+  const big = summary.find((e) => e.scenario === 'affinity')?.hub;
+  if (!small || !big) return null;
+  return (
+    `affinity: the retention scan of ${fmt(big.customers)} customers with extension offers takes ${fmt(big.scanSec)} s over ` +
+    `${fmt(big.events)} purchase events and ${fmt(small.scanSec)} s over ${fmt(small.events)}: ${fmtRatio(big.scanRatio)} the time ` +
+    `for 10× the events (${fmt(big.extensionTasks)} extension tasks from ${fmt(big.affinityPairs)} affinities)`
   );
 }
 

@@ -14,6 +14,9 @@ export const SIDES = {
   floor: { db: 'omnihub_bench_floor', redisDb: 13, queue: { name: 'sms-inbound', prefix: 'floor-bull' } },
 };
 
+/** The affinity scenario's own database and Redis db: it can run beside an SMS bench. */
+export const AFFINITY_STORES = { db: 'omnihub_bench_affinity', redisDb: 14, queue: SIDES.hub.queue, lock: 'omnihub-bench-affinity' };
+
 /** The connection URL of database `db`; through a local proxy on `port` when given. */
 export const dbUrl = (db, port) => {
   const u = new URL(PG_ADMIN);
@@ -45,27 +48,31 @@ export async function connectAdmin() {
  * One bench at a time per PostgreSQL server: two runs would drop each other's databases and flush
  * each other's Redis dbs. A session advisory lock, held by the admin connection until it closes.
  */
-export async function takeBenchLock(admin) {
-  const lock = "SELECT pg_try_advisory_lock(hashtext('omnihub-bench')) AS ok";
+export async function takeBenchLock(admin, name = 'omnihub-bench') {
+  const lock = `SELECT pg_try_advisory_lock(hashtext('${name}')) AS ok`;
   const deadline = Date.now() + 30 * 60_000;
   let told = false;
   while (!(await admin.query(lock)).rows[0].ok) {
     if (Date.now() > deadline) throw new Error('another bench run held the bench lock for 30 minutes; giving up');
-    if (!told) log('another bench run is using omnihub_bench and Redis dbs 12/13: waiting for it to finish');
+    if (!told) log(`another bench run holds the ${name} lock (its databases and Redis dbs): waiting for it to finish`);
     told = true;
     await sleep(5000);
   }
 }
 
-export async function resetStores(admin, side) {
-  const { db } = SIDES[side];
-  await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${db}"`);
-  await flushRedisDb(side);
+export const resetStores = (admin, side) => resetStoresOf(admin, SIDES[side]);
+
+/** stores: { db, redisDb }, as in SIDES. */
+export async function resetStoresOf(admin, stores) {
+  await admin.query(`DROP DATABASE IF EXISTS "${stores.db}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${stores.db}"`);
+  await flushRedis(stores.redisDb);
 }
 
-export async function flushRedisDb(side) {
-  const r = new Redis(`${REDIS_BASE}/${SIDES[side].redisDb}`, { lazyConnect: true });
+export const flushRedisDb = (side) => flushRedis(SIDES[side].redisDb);
+
+async function flushRedis(redisDb) {
+  const r = new Redis(`${REDIS_BASE}/${redisDb}`, { lazyConnect: true });
   await r.connect();
   await r.flushdb();
   r.disconnect();

@@ -17,10 +17,11 @@ export const SECRETS = {
 /**
  * Starts `side` for the run `id`, logs in `dir`. pauseQueue: the ingest queue is paused before any
  * worker starts (the `split` scenario). hubEnv(name): more variables for the hub's process `name`
- * (api0, worker0, ...: the email and chat scenarios' settings). ctx: { hubRoot, profDir, hubChecked }.
+ * (api0, worker0, ...: the email and chat scenarios' settings). stores: the database and Redis db
+ * (the side's own by default). ctx: { hubRoot, profDir, hubChecked }.
  */
-export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = () => ({}) }) {
-  const { db, redisDb } = SIDES[side];
+export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = () => ({}), stores = SIDES[side] }) {
+  const { db, redisDb } = stores;
   const apiPorts = [];
   for (let i = 0; i < opt.apis; i++) apiPorts.push(await freePort());
   const names = [...apiPorts.map((_, i) => `api${i}`), ...Array.from({ length: opt.workers }, (_, j) => `worker${j}`)];

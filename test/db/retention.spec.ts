@@ -9,6 +9,8 @@ import { LifecycleHistoryService } from '@omnihub/crm-core/lifecycle/lifecycle-h
 import { RetentionEvaluationService } from '@omnihub/crm-core/retention/retention-evaluation.service';
 import { RetentionIngestService } from '@omnihub/crm-core/retention/retention-ingest.service';
 import { RetentionScanService } from '@omnihub/crm-core/retention/retention-scan.service';
+import { DefectionService } from '@omnihub/crm-core/defection/defection.service';
+import { ExtensionService } from '@omnihub/crm-core/extension/extension.service';
 import type { DataSource } from 'typeorm';
 import { openTestDatabase, testChannels } from './support/test-database';
 
@@ -35,8 +37,8 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     const evaluation = new RetentionEvaluationService(db);
     ingest = new InteractionIngestService(db, channels);
     afterIngest = new RetentionIngestService(db, channels, evaluation, () => NOW);
-    events = new BusinessEventsService(db, evaluation, () => NOW);
-    scans = new RetentionScanService(db, evaluation);
+    events = new BusinessEventsService(db, evaluation, new DefectionService(db, evaluation, 30, () => NOW), () => NOW);
+    scans = new RetentionScanService(db, evaluation, new ExtensionService(db));
     history = new LifecycleHistoryService(db);
     customers = new CustomersService(db, () => NOW);
     intents = new IntentOverrideService(db, evaluation, () => NOW);
@@ -245,6 +247,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       interactions90d: 5,
       byChannel30d: { email: 0, sms: 3, chat: 0, phone: 1 },
       complaints30d: 1,
+      csatAverage90d: null,
       enquiries30d: 1,
       lastInteractionAt: daysAgo(1),
       // 100 → 1 days ago over 5 gaps: 99 / 5

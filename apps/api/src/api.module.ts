@@ -17,6 +17,7 @@ import { IngressModule } from './ingress/ingress.module';
 import { LimitsModule } from './limits/limits.module';
 import { PartnersModule } from './partners/partners.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { ReportsModule } from './reports/reports.module';
 import { RetentionModule } from './retention/retention.module';
 import { StartupService } from './startup.service';
 
@@ -30,6 +31,8 @@ import { StartupService } from './startup.service';
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
         attritionThresholds: config.shared.attritionThresholds,
+        reacquisitionWaitDays: config.shared.reacquisitionWaitDays,
+        survey: config.shared.survey,
       }),
     }),
     RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),
@@ -50,6 +53,7 @@ import { StartupService } from './startup.service';
     ConversationsModule,
     CustomersModule,
     RetentionModule,
+    ReportsModule,
     IngressModule,
     ChatIngressModule,
     AttachmentsModule,

@@ -41,6 +41,8 @@ import { RetentionScanProcessor } from './retention/retention-scan.processor';
         database: { url: config.shared.databaseUrl, poolSize: config.databasePoolSize, timeouts: config.shared.databaseTimeouts },
         channels: config.channels,
         attritionThresholds: config.shared.attritionThresholds,
+        reacquisitionWaitDays: config.shared.reacquisitionWaitDays,
+        survey: config.shared.survey,
       }),
     }),
     RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),

@@ -51,6 +51,11 @@ export interface IngestHooks {
    * hook, an outbound message does.
    */
   twoWay?(item: InboundInteraction): boolean;
+  /**
+   * A satisfaction score the item gives outright (a call log's `csatScore`), recorded on its
+   * conversation. Without it, a customer's message may still answer a survey the hub sent.
+   */
+  csatOf?(item: InboundInteraction): { score: number; comment: string | null } | undefined;
   /** The task this item reports on and how it ended (a call log carrying `taskId`). */
   taskOutcomeOf?(item: InboundInteraction): TaskOutcome | undefined;
   /**

@@ -11,6 +11,8 @@ const GENERIC_FILES = [
   'apps/worker/src/outbound/outbound-sender.service.ts',
   'apps/worker/src/ingest/ingest.processor.ts',
   'apps/api/src/ingress/ingress-queue.service.ts',
+  'libs/crm-core/src/satisfaction/satisfaction.service.ts',
+  'apps/api/src/conversations/conversation-triage.service.ts',
 ];
 const CHANNEL_WORDS = new RegExp(`\\b(${[...CHANNELS, 'twilio', 'smtp', 'call log', 'call-log', 'stop'].join('|')})\\b`, 'i');
 

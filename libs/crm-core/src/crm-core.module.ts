@@ -21,6 +21,10 @@ import { RetentionIngestService } from './retention/retention-ingest.service';
 import { RetentionScanService } from './retention/retention-scan.service';
 import { RetentionTasksService } from './retention/retention-tasks.service';
 import type { AttritionThresholds } from './retention/attrition.rules';
+import { DefectionService } from './defection/defection.service';
+import { ExtensionService } from './extension/extension.service';
+import { RetentionReportService } from './reports/retention-report.service';
+import { SatisfactionService, type SurveySettings } from './satisfaction/satisfaction.service';
 
 /** Services that need only the data source. */
 const DATA_SERVICES = [
@@ -34,10 +38,12 @@ const DATA_SERVICES = [
   PartnersService,
   RetentionTasksService,
   LifecycleHistoryService,
+  RetentionReportService,
+  ExtensionService,
 ];
 
 /** Services that act through the retention evaluation (lifecycle and attrition rules). */
-const EVALUATING_SERVICES = [BusinessEventsService, RetentionScanService, IntentOverrideService];
+const EVALUATING_SERVICES = [IntentOverrideService];
 
 /** Services that also apply channels' own rules, through their plug-ins. */
 const CHANNEL_SERVICES = [InteractionIngestService, OutboundMessagesService];
@@ -46,6 +52,8 @@ export interface CrmCoreSettings {
   database: DatabaseSettings;
   channels: ChannelSettings;
   attritionThresholds: AttritionThresholds;
+  reacquisitionWaitDays: number;
+  survey: SurveySettings;
 }
 
 export interface CrmCoreOptions {
@@ -88,6 +96,30 @@ export class CrmCoreModule implements OnApplicationShutdown {
         inject: [DataSource, RetentionEvaluationService],
       })),
       {
+        provide: DefectionService,
+        useFactory: (db: DataSource, evaluation: RetentionEvaluationService, settings: CrmCoreSettings) =>
+          new DefectionService(db, evaluation, settings.reacquisitionWaitDays),
+        inject: [DataSource, RetentionEvaluationService, SETTINGS],
+      },
+      {
+        provide: BusinessEventsService,
+        useFactory: (db: DataSource, evaluation: RetentionEvaluationService, defections: DefectionService) =>
+          new BusinessEventsService(db, evaluation, defections),
+        inject: [DataSource, RetentionEvaluationService, DefectionService],
+      },
+      {
+        provide: RetentionScanService,
+        useFactory: (db: DataSource, evaluation: RetentionEvaluationService, extension: ExtensionService) =>
+          new RetentionScanService(db, evaluation, extension),
+        inject: [DataSource, RetentionEvaluationService, ExtensionService],
+      },
+      {
+        provide: SatisfactionService,
+        useFactory: (db: DataSource, messages: OutboundMessagesService, settings: CrmCoreSettings) =>
+          new SatisfactionService(db, messages, settings.survey),
+        inject: [DataSource, OutboundMessagesService, SETTINGS],
+      },
+      {
         provide: RetentionIngestService,
         useFactory: (db: DataSource, channels: ChannelRegistry, evaluation: RetentionEvaluationService) =>
           new RetentionIngestService(db, channels, evaluation),
@@ -102,6 +134,10 @@ export class CrmCoreModule implements OnApplicationShutdown {
       ...EVALUATING_SERVICES,
       RetentionEvaluationService,
       RetentionIngestService,
+      DefectionService,
+      BusinessEventsService,
+      RetentionScanService,
+      SatisfactionService,
     ];
     return { module: CrmCoreModule, global: true, providers, exports };
   }

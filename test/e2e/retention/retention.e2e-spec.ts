@@ -264,6 +264,8 @@ describe('retention: attrition signs, the scan, tasks and the partner loop', () 
       avgGapDays: 19.8,
       // 4 in the last 30 days against 2 over the 150 days before (0.4 a month)
       frequencyTrend: 10,
+      // no satisfaction score given
+      csatAverage90d: null,
     });
   });
 

@@ -1,4 +1,5 @@
 import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
+import { DEFAULT_SURVEY_TEXTS } from '@omnihub/crm-core/satisfaction/survey.rules';
 import { ApiConfig } from './api-config';
 
 const valid = { JWT_SECRET: 'a-long-enough-secret-0123456789abcdef' };
@@ -14,6 +15,8 @@ describe('ApiConfig', () => {
       logLevel: 'info',
       metricsToken: undefined,
       attritionThresholds: DEFAULT_ATTRITION_THRESHOLDS,
+      reacquisitionWaitDays: 30,
+      survey: { enabled: true, texts: DEFAULT_SURVEY_TEXTS, language: 'en' },
     });
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.migrationsRun).toBe(true);
@@ -33,6 +36,30 @@ describe('ApiConfig', () => {
     const refusal = () => ApiConfig.fromEnvironment({ DATABASE_URL: 'mysql://u:hunter2@db/x' });
     expect(refusal).toThrow('DATABASE_URL must be a postgres: or postgresql: URL, got "mysql://u:***@db/x"');
     expect(refusal).not.toThrow(/hunter2/);
+  });
+
+  it('reads the survey texts per language and refuses a language without one, or a bad text', () => {
+    const config = ApiConfig.fromEnvironment({
+      ...valid,
+      CSAT_SURVEY: 'false',
+      CSAT_SURVEY_TEXTS: '{"de": "Wie gut waren wir, gemessen an Ihren Erwartungen?"}',
+      CSAT_SURVEY_LANGUAGE: 'de',
+      REACQUISITION_WAIT_DAYS: '14',
+    });
+    expect(config.shared.survey).toEqual({
+      enabled: false,
+      texts: { ...DEFAULT_SURVEY_TEXTS, de: 'Wie gut waren wir, gemessen an Ihren Erwartungen?' },
+      language: 'de',
+    });
+    expect(config.shared.reacquisitionWaitDays).toBe(14);
+    const broken = (env: Record<string, string>) => () => ApiConfig.fromEnvironment({ ...valid, ...env });
+    expect(broken({ CSAT_SURVEY_LANGUAGE: 'fr' })).toThrow(
+      'CSAT_SURVEY_LANGUAGE is "fr", which CSAT_SURVEY_TEXTS has no text for (it has en)',
+    );
+    expect(broken({ CSAT_SURVEY_TEXTS: '["x"]' })).toThrow('CSAT_SURVEY_TEXTS must be a JSON object of language → survey text');
+    expect(broken({ CSAT_SURVEY_TEXTS: '{"de": ""}' })).toThrow('CSAT_SURVEY_TEXTS.de must be a text of 1 to 1000 characters');
+    expect(broken({ CSAT_SURVEY: 'maybe' })).toThrow('CSAT_SURVEY must be true or false, got "maybe"');
+    expect(broken({ REACQUISITION_WAIT_DAYS: '0' })).toThrow('REACQUISITION_WAIT_DAYS must be a positive whole number, got "0"');
   });
 
   it('reads the database timeouts, 0 meaning no limit, and refuses anything but whole milliseconds', () => {

@@ -11,6 +11,7 @@ import {
   type InteractionView,
   type NewConversationMessage,
   type OutboundSendJob,
+  type PostedMessage,
 } from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
 import { AgentEventsService } from '../realtime/agent-events.service';
@@ -33,17 +34,23 @@ export class ConversationMessagesService {
 
   async post(conversationId: string, agent: AgentView, message: NewConversationMessage): Promise<{ interaction: InteractionView }> {
     const posted = await this.messages.post(conversationId, { agentId: agent.id, agentName: agent.name }, message);
-    let { interaction } = posted;
-    const queueFailure = interaction.deliveryStatus === 'queued' ? await this.queueForSending(interaction) : null;
-    if (queueFailure) interaction = (await this.delivery.recordFailure(interaction.id, queueFailure)) ?? interaction;
-    this.events.emit('interaction.created', { interaction });
-    this.events.emit('conversation.updated', { conversation: posted.conversation });
+    const { interaction, queueFailure } = await this.send(posted);
     if (interaction.kind === 'message') {
       const moved = await this.retention.afterReply(interaction);
       for (const customer of moved.customers) this.events.emit('customer.updated', { customer });
     }
     if (queueFailure) throw new ServiceUnavailableException(`The reply was stored but ${queueFailure.error}; send it again shortly.`);
     return { interaction };
+  }
+
+  /** A stored message (an agent's or the hub's own) queued for sending and shown to agents. */
+  async send(posted: PostedMessage) {
+    let { interaction } = posted;
+    const queueFailure = interaction.deliveryStatus === 'queued' ? await this.queueForSending(interaction) : null;
+    if (queueFailure) interaction = (await this.delivery.recordFailure(interaction.id, queueFailure)) ?? interaction;
+    this.events.emit('interaction.created', { interaction });
+    this.events.emit('conversation.updated', { conversation: posted.conversation });
+    return { interaction, queueFailure };
   }
 
   /** A reply that cannot be queued is marked failed rather than left `queued` forever. */

@@ -1,7 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANNELS, type Channel } from '@omnihub/channels';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '@omnihub/crm-core';
-import { IsIn, IsOptional, IsUUID, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
 import { IsOmittable } from '../http/omittable.decorator';
 
@@ -35,4 +35,19 @@ export class UpdateConversationDto {
   @ValidateIf((_, value) => value !== null)
   @IsUUID()
   assigneeId?: string | null;
+}
+
+export class CsatDto {
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'delivery against expectation: 1 far below, 3 as expected, 5 far above' })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score: number;
+
+  @ApiPropertyOptional({ description: 'what the customer said' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  comment?: string;
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ConversationsService, type AgentView } from '@omnihub/crm-core';
 import { CurrentAgent } from '../auth/access.decorators';
-import { AgentEventsService } from '../realtime/agent-events.service';
-import { ConversationQueryDto, UpdateConversationDto } from './conversation.dto';
+import { ConversationQueryDto, CsatDto, UpdateConversationDto } from './conversation.dto';
+import { ConversationTriageService } from './conversation-triage.service';
 
 @ApiTags('conversations')
 @ApiBearerAuth()
@@ -11,7 +11,7 @@ import { ConversationQueryDto, UpdateConversationDto } from './conversation.dto'
 export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsService,
-    private readonly events: AgentEventsService,
+    private readonly triage: ConversationTriageService,
   ) {}
 
   @Get()
@@ -24,10 +24,16 @@ export class ConversationsController {
     return this.conversations.withInteractions(id);
   }
 
+  /** Resolving a conversation sends the satisfaction survey on its channel (CSAT_SURVEY). */
   @Patch(':id')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() change: UpdateConversationDto) {
-    const conversation = await this.conversations.change(id, change);
-    this.events.emit('conversation.updated', { conversation });
-    return conversation;
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() change: UpdateConversationDto) {
+    return this.triage.change(id, change);
+  }
+
+  /** A score the customer gave another way (by phone); 1 or 2 opens a satisfaction task. */
+  @Post(':id/csat')
+  @HttpCode(200)
+  recordCsat(@Param('id', ParseUUIDPipe) id: string, @Body() { score, comment }: CsatDto) {
+    return this.triage.recordCsat(id, { score, comment: comment ?? null });
   }
 }

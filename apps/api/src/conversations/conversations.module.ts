@@ -5,11 +5,12 @@ import { InteractionsController } from '../interactions/interactions.controller'
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ConversationMessagesController } from './conversation-messages.controller';
 import { ConversationMessagesService } from './conversation-messages.service';
+import { ConversationTriageService } from './conversation-triage.service';
 import { ConversationsController } from './conversations.controller';
 
 @Module({
   imports: [RealtimeModule, BullModule.registerQueue({ name: OUTBOUND_SEND_QUEUE, defaultJobOptions: OUTBOUND_SEND_JOB_OPTIONS })],
   controllers: [ConversationsController, ConversationMessagesController, InteractionsController],
-  providers: [ConversationMessagesService],
+  providers: [ConversationMessagesService, ConversationTriageService],
 })
 export class ConversationsModule {}

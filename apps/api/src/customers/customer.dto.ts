@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BUSINESS_EVENT_TYPES, LIFECYCLE_STAGES, type BusinessEventType, type LifecycleStage } from '@omnihub/crm-core';
+import {
+  BUSINESS_EVENT_TYPES,
+  DEFECTOR_TYPES,
+  LIFECYCLE_STAGES,
+  type BusinessEventType,
+  type DefectorType,
+  type LifecycleStage,
+} from '@omnihub/crm-core';
 import { IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
 
@@ -67,4 +74,22 @@ export class UpdateCustomerDto {
   @ValidateIf((_, value) => value !== null)
   @IsUUID()
   accountId?: string | null;
+}
+
+export class DefectionDto {
+  @ApiProperty({ enum: DEFECTOR_TYPES, description: 'why the customer left' })
+  @IsIn(DEFECTOR_TYPES)
+  type: DefectorType;
+
+  @ApiPropertyOptional({ description: 'what the customer said' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  note?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now, or the cancellation that made the customer defected' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurredAt?: string;
 }

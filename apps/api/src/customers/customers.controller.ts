@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AccountsService, BusinessEventsService, CustomersService, LifecycleHistoryService } from '@omnihub/crm-core';
+import { AccountsService, BusinessEventsService, CustomersService, DefectionService, LifecycleHistoryService } from '@omnihub/crm-core';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../http/page-query.dto';
 import { AgentEventsService } from '../realtime/agent-events.service';
-import { BusinessEventDto, CustomerQueryDto, MergeCustomerDto, UpdateCustomerDto } from './customer.dto';
+import { BusinessEventDto, CustomerQueryDto, DefectionDto, MergeCustomerDto, UpdateCustomerDto } from './customer.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -15,6 +15,7 @@ export class CustomersController {
     private readonly accounts: AccountsService,
     private readonly businessEvents: BusinessEventsService,
     private readonly lifecycle: LifecycleHistoryService,
+    private readonly defections: DefectionService,
     private readonly events: AgentEventsService,
   ) {}
 
@@ -64,6 +65,17 @@ export class CustomersController {
     for (const task of recorded.changes.tasksCreated) this.events.emit('task.created', { task });
     for (const task of recorded.changes.tasksUpdated) this.events.emit('task.updated', { task });
     return { event: recorded.event };
+  }
+
+  /** The customer left, and why: `defected`, with a re-acquisition task whose reason fits the type. */
+  @Post(':id/defection')
+  @HttpCode(200)
+  async recordDefection(@Param('id', ParseUUIDPipe) id: string, @Body() input: DefectionDto) {
+    const recorded = await this.defections.record(id, input);
+    for (const customer of recorded.customers) this.events.emit('customer.updated', { customer });
+    for (const task of recorded.tasksCreated) this.events.emit('task.created', { task });
+    for (const task of recorded.tasksUpdated) this.events.emit('task.updated', { task });
+    return this.customers.detail(recorded.customerId);
   }
 
   @Get(':id/events')

@@ -54,10 +54,9 @@ export interface Csat {
   respondedAt: string;
 }
 
-/** `GET /api/conversations/:id`; `csat` once the Satisfaction part of the contract is served. */
+/** `GET /api/conversations/:id`: the conversation (with its `csat`) and its interactions. */
 export interface ConversationDetail extends ConversationView {
   interactions: InteractionView[];
-  csat?: Csat | null;
 }
 
 export const DEFECTION_TYPES = ['price', 'product', 'service', 'market', 'technological', 'organizational'] as const;

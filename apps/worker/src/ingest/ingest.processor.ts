@@ -5,6 +5,7 @@ import {
   INGEST_QUEUE,
   InteractionIngestService,
   RetentionIngestService,
+  SatisfactionService,
   WORKER_SETTINGS,
   type CustomerSummary,
   type IngestJob,
@@ -30,6 +31,7 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
   constructor(
     private readonly ingestion: InteractionIngestService,
     private readonly retention: RetentionIngestService,
+    private readonly satisfaction: SatisfactionService,
     private readonly events: AgentEventsPublisher,
     protected readonly config: WorkerConfig,
     private readonly metrics: HubMetrics,
@@ -60,11 +62,14 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
       acquisitionStep: customer.acquisitionStep,
       stageBeforeRisk,
     });
+    // Only an item that gave its conversation a score (a survey's answer, a call's score) pays for this.
+    const scored = outcome.csatRecorded ? await this.satisfaction.afterScore(outcome.conversation) : null;
     await this.events.publish([
       ['interaction.created', { interaction: outcome.interaction }],
       ['conversation.updated', { conversation: outcome.conversation }],
       // Every item changes the customer's metrics, so customer.updated goes out whatever moved.
       ...retentionEvents(retention, customer.id, customer),
+      ...(scored ? [[scored.created ? 'task.created' : 'task.updated', { task: scored.task }] as AgentEvent] : []),
     ]);
     if (created) this.logger.debug(`job ${job.id}: new customer ${customer.id}`);
     return { interactionId: outcome.interaction.id };

@@ -58,4 +58,11 @@ export class CallLogDto {
   @IsOptional()
   @IsUUID()
   taskId?: string;
+
+  /** The satisfaction the customer gave on the call, 1 (far below expectation) to 5 (far above). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  csatScore?: number;
 }

@@ -64,6 +64,7 @@ function toInteraction(log: CallLogDto, phone: string, partnerId: string): Inbou
       recordingUrl: log.recordingUrl ?? null,
       partnerId,
       taskId: log.taskId ?? null,
+      ...(log.csatScore !== undefined && { csatScore: log.csatScore }),
       endedAt: log.endedAt ? new Date(log.endedAt).toISOString() : null,
     },
   };

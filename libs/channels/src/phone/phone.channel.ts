@@ -17,6 +17,7 @@ export class PhoneChannel implements ChannelPlugin {
     intentOf: ({ metadata: { outcome } }) =>
       typeof outcome === 'string' && Object.hasOwn(OUTCOME_INTENTS, outcome) ? OUTCOME_INTENTS[outcome] : undefined,
     twoWay: ({ metadata: { outcome } }) => typeof outcome === 'string' && ANSWERED_OUTCOMES.has(outcome),
+    csatOf: ({ metadata: { csatScore } }) => (typeof csatScore === 'number' ? { score: csatScore, comment: null } : undefined),
     taskOutcomeOf: ({ metadata: { taskId, outcome, partnerId } }) =>
       typeof taskId === 'string' && typeof outcome === 'string' && typeof partnerId === 'string'
         ? { taskId, outcome, partnerId }

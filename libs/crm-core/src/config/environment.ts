@@ -1,5 +1,7 @@
 import { readAttritionThresholds } from '../retention/attrition-thresholds';
 import type { AttritionThresholds } from '../retention/attrition.rules';
+import type { SurveySettings } from '../satisfaction/satisfaction.service';
+import { DEFAULT_SURVEY_TEXTS } from '../satisfaction/survey.rules';
 /**
  * Typed readers for the contract's environment variables. Each app reads its variables once at
  * start-up through these and fails with every problem listed, not the first one.
@@ -131,6 +133,10 @@ export interface SharedConfig {
   metricsToken?: string;
   /** The attrition rules' thresholds (`RETENTION_THRESHOLDS`, over the contract's defaults). */
   attritionThresholds: AttritionThresholds;
+  /** `REACQUISITION_WAIT_DAYS`: a re-acquisition task falls due this long after the defection. */
+  reacquisitionWaitDays: number;
+  /** `CSAT_SURVEY`, `CSAT_SURVEY_TEXTS` and `CSAT_SURVEY_LANGUAGE`. */
+  survey: SurveySettings;
 }
 
 export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
@@ -145,5 +151,43 @@ export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
     logLevel: reader.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     metricsToken: reader.optional('METRICS_TOKEN'),
     attritionThresholds: readAttritionThresholds(reader.optional('RETENTION_THRESHOLDS'), reader.problems),
+    reacquisitionWaitDays: reader.positiveInt('REACQUISITION_WAIT_DAYS', 30),
+    survey: readSurveySettings(reader),
   };
+}
+
+/**
+ * The survey's text per language: `CSAT_SURVEY_TEXTS` is JSON naming only the languages it adds or
+ * rewords (`{"de": "Wie gut waren wir …"}`), over the contract's English; `CSAT_SURVEY_LANGUAGE`
+ * picks the one the hub sends.
+ */
+function readSurveySettings(reader: EnvironmentReader): SurveySettings {
+  const texts: Record<string, string> = { ...DEFAULT_SURVEY_TEXTS };
+  const raw = reader.optional('CSAT_SURVEY_TEXTS');
+  if (raw !== undefined) {
+    let given: unknown;
+    try {
+      given = JSON.parse(raw);
+    } catch {
+      given = undefined;
+    }
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      reader.problems.push('CSAT_SURVEY_TEXTS must be a JSON object of language → survey text, e.g. {"de": "Wie gut waren wir …"}');
+    } else {
+      for (const [language, text] of Object.entries(given)) {
+        if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language))
+          reader.problems.push(`CSAT_SURVEY_TEXTS: "${language}" is not a language code`);
+        else if (typeof text !== 'string' || !text.trim() || text.length > 1000)
+          reader.problems.push(`CSAT_SURVEY_TEXTS.${language} must be a text of 1 to 1000 characters`);
+        else texts[language] = text.trim();
+      }
+    }
+  }
+  const language = reader.string('CSAT_SURVEY_LANGUAGE', 'en');
+  if (!Object.hasOwn(texts, language)) {
+    reader.problems.push(
+      `CSAT_SURVEY_LANGUAGE is "${language}", which CSAT_SURVEY_TEXTS has no text for (it has ${Object.keys(texts).join(', ')})`,
+    );
+  }
+  return { enabled: reader.boolean('CSAT_SURVEY', true), texts, language };
 }

@@ -15,7 +15,7 @@ export class SelfMergeError extends Error {
 
 /**
  * Folds one customer into another inside the caller's transaction: identities, conversations,
- * interactions, activity, tasks, business events and lifecycle history move to the survivor; nothing is dropped. Where both have an
+ * interactions, activity, tasks, business events, defections and lifecycle history move to the survivor; nothing is dropped. Where both have an
  * unresolved conversation on the same channel and thread, the two become one.
  */
 export async function mergeCustomers(tx: EntityManager, survivorId: string, mergedId: string): Promise<void> {
@@ -41,13 +41,21 @@ export async function mergeCustomers(tx: EntityManager, survivorId: string, merg
     [survivorId, mergedId],
   );
   await tx.query('DELETE FROM customer_activity_daily WHERE customer_id = $1', [mergedId]);
-  // At most one open attrition task per customer: the survivor's stays open.
+  // At most one open attrition, re-acquisition and extension task per customer: the survivor's stays open.
   await tx.query(
-    `UPDATE retention_tasks SET status = 'dismissed', outcome = 'merged into another customer', updated_at = now()
-      WHERE customer_id = $2 AND kind = 'attrition' AND status IN ('open', 'in_progress')
-        AND EXISTS (SELECT 1 FROM retention_tasks s WHERE s.customer_id = $1 AND s.kind = 'attrition' AND s.status IN ('open', 'in_progress'))`,
+    `UPDATE retention_tasks m SET status = 'dismissed', outcome = 'merged into another customer', updated_at = now()
+      WHERE m.customer_id = $2 AND m.kind IN ('attrition', 'reacquisition', 'extension') AND m.status IN ('open', 'in_progress')
+        AND EXISTS (SELECT 1 FROM retention_tasks s WHERE s.customer_id = $1 AND s.kind = m.kind AND s.status IN ('open', 'in_progress'))`,
     [survivorId, mergedId],
   );
+  // One open defection per customer too: the survivor's stays open, the other's is closed by the merge.
+  await tx.query(
+    `UPDATE customer_defections m SET reacquired_at = now()
+      WHERE m.customer_id = $2 AND m.reacquired_at IS NULL
+        AND EXISTS (SELECT 1 FROM customer_defections s WHERE s.customer_id = $1 AND s.reacquired_at IS NULL)`,
+    [survivorId, mergedId],
+  );
+  await tx.query('UPDATE customer_defections SET customer_id = $1 WHERE customer_id = $2', [survivorId, mergedId]);
   await tx.query('UPDATE retention_tasks SET customer_id = $1 WHERE customer_id = $2', [survivorId, mergedId]);
   // The same business event recorded on both is one event.
   await tx.query(

@@ -6,12 +6,16 @@ import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type Inter
 import { computeCustomerMetrics, type CustomerMetrics } from '../metrics/customer-metrics';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from '../retention/task.view';
 import { toE164 } from '@omnihub/channels';
+import type { DefectorType } from '../defection/defection.rules';
 import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSummary, type LifecycleStage } from './customer.view';
 import { CustomerNotFoundError, mergeCustomers } from './customer-merge.service';
 
 export interface CustomerDetail extends CustomerSummary {
-  metrics: CustomerMetrics;
+  /** With the mean satisfaction score of the last 90 days (null without one). */
+  metrics: CustomerMetrics & { csatAverage90d: number | null };
   openTasks: TaskView[];
+  /** The customer's latest defection (null before any), kept after a re-acquisition. */
+  defection: { type: DefectorType | null; note: string | null; occurredAt: string } | null;
 }
 
 /** A customer's messages and calls per UTC day, for the inbox's activity chart. */
@@ -73,7 +77,7 @@ export class CustomersService {
   async detail(customerId: string): Promise<CustomerDetail> {
     const summary = await this.summary(customerId);
     const now = this.now();
-    const [buckets, times, tasks] = await Promise.all([
+    const [buckets, times, tasks, csat, defection] = await Promise.all([
       queryRows<{ day: string; channel: Channel; count: number; complaints: number; enquiries: number }>(
         this.db,
         `SELECT to_char(day, 'YYYY-MM-DD') AS day, channel, count, complaints, enquiries FROM customer_activity_daily
@@ -92,15 +96,32 @@ export class CustomersService {
          ORDER BY due_at NULLS LAST, created_at`,
         [summary.id],
       ),
+      queryOne<{ average: number | null }>(
+        this.db,
+        `SELECT avg(csat_score)::float8 AS average FROM conversations
+          WHERE customer_id = $1 AND csat_score IS NOT NULL AND csat_responded_at > $2::timestamptz - interval '90 days'
+            AND csat_responded_at <= $2::timestamptz`,
+        [summary.id, now],
+      ),
+      queryOne<{ type: DefectorType | null; note: string | null; occurred_at: Date }>(
+        this.db,
+        `SELECT type, note, occurred_at FROM customer_defections WHERE customer_id = $1 ORDER BY occurred_at DESC, created_at DESC LIMIT 1`,
+        [summary.id],
+      ),
     ]);
+    const average = csat?.average ?? null;
     return {
       ...summary,
-      metrics: computeCustomerMetrics(
-        buckets,
-        times.map((t) => t.occurred_at),
-        now,
-      ),
+      metrics: {
+        ...computeCustomerMetrics(
+          buckets,
+          times.map((t) => t.occurred_at),
+          now,
+        ),
+        csatAverage90d: average === null ? null : Math.round(average * 100) / 100,
+      },
       openTasks: tasks.map(toTaskView),
+      defection: defection ? { type: defection.type, note: defection.note, occurredAt: defection.occurred_at.toISOString() } : null,
     };
   }
 

@@ -8,6 +8,7 @@ import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-f
 import { ConversationThreads1796000000000 } from './migrations/1796000000000-conversation-threads';
 import { Attachments1796100000000 } from './migrations/1796100000000-attachments';
 import { Retention1796200000000 } from './migrations/1796200000000-retention';
+import { CrmCycle1796300000000 } from './migrations/1796300000000-crm-cycle';
 import { Credentials1797000000000 } from './migrations/1797000000000-credentials';
 import { applyRepeatableSql } from './repeatable-sql';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   ConversationThreads1796000000000,
   Attachments1796100000000,
   Retention1796200000000,
+  CrmCycle1796300000000,
   Credentials1797000000000,
 ];
 

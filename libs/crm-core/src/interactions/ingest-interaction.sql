@@ -21,7 +21,11 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   p_reply_to text[],
   -- Where a customer first seen with this item starts, and why (the lifecycle rules decide, in
   -- TypeScript); null when the rules move nothing and the table's defaults stand.
-  p_start_stage text, p_start_step text, p_start_reason text
+  p_start_stage text, p_start_step text, p_start_reason text,
+  -- A satisfaction score the item carries, with its comment (the caller parses the text), or null.
+  -- Given outright (a call log's csatScore) it is the conversation's; otherwise the item is a
+  -- possible survey answer, which counts only on a resolved conversation awaiting one.
+  p_csat_score smallint, p_csat_comment text, p_csat_given boolean
 ) RETURNS TABLE (
   r_interaction_id uuid,
   r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
@@ -30,7 +34,8 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   r_last_interaction_preview text, r_unread_count integer,
   -- v3: the rest of the customer, so the retention step can tell from this row alone whether
   -- the item can move anything, and the customer's event is whole without another read.
-  r_account_id uuid, r_stage_before_risk text
+  r_account_id uuid, r_stage_before_risk text,
+  r_csat_score smallint, r_csat_comment text, r_csat_responded_at timestamptz, r_csat_recorded boolean
 ) LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -39,6 +44,7 @@ DECLARE
   conversation conversations%ROWTYPE;
   answered_id uuid;
   inbound boolean := p_direction = 'inbound';
+  csat_recorded boolean := false;
 BEGIN
   PERFORM 1 FROM interactions WHERE channel = p_channel AND idempotency_key = p_idempotency_key;
   IF FOUND THEN
@@ -83,9 +89,32 @@ BEGIN
     END IF;
   END IF;
 
+  -- The answer to a satisfaction survey sent within the last 7 days joins the resolved conversation
+  -- it answers and leaves it resolved. Only items that read as a score look (most cost nothing), and
+  -- only while the thread has no unresolved conversation: a customer who wrote about something
+  -- else since is not answering the survey.
+  IF p_csat_score IS NOT NULL AND NOT p_csat_given AND NOT created AND inbound THEN
+    UPDATE conversations cv SET
+      csat_score = p_csat_score, csat_comment = p_csat_comment, csat_responded_at = p_occurred_at,
+      last_interaction_preview = CASE WHEN p_occurred_at >= cv.last_interaction_at THEN p_preview ELSE cv.last_interaction_preview END,
+      last_interaction_at = GREATEST(cv.last_interaction_at, p_occurred_at),
+      updated_at = now()
+    WHERE cv.id = (
+      SELECT s.id FROM conversations s
+       WHERE s.customer_id = customer.id AND s.channel = p_channel
+         AND (s.id = answered_id OR (answered_id IS NULL AND s.thread_key = p_thread_key))
+         AND s.survey_sent_at IS NOT NULL AND s.csat_score IS NULL AND s.status = 'resolved'
+         AND s.survey_sent_at <= p_occurred_at AND s.survey_sent_at > p_occurred_at - interval '7 days'
+         AND NOT EXISTS (SELECT 1 FROM conversations o WHERE o.customer_id = s.customer_id AND o.channel = s.channel
+                            AND o.thread_key = s.thread_key AND o.status <> 'resolved')
+       ORDER BY s.survey_sent_at DESC LIMIT 1)
+    RETURNING * INTO conversation;
+    csat_recorded := conversation.id IS NOT NULL;
+  END IF;
+
   -- Find or open the unresolved conversation of this thread. An inbound item reopens a pending or
   -- snoozed one and counts as unread; a late item never rewinds the preview.
-  IF answered_id IS NOT NULL THEN
+  IF answered_id IS NOT NULL AND conversation.id IS NULL THEN
     UPDATE conversations cv SET
       status = CASE WHEN inbound THEN 'open' ELSE cv.status END,
       last_interaction_preview = CASE WHEN cv.last_interaction_at IS NULL OR p_occurred_at >= cv.last_interaction_at
@@ -118,6 +147,14 @@ BEGIN
        VALUES (p_interaction_id, customer.id, conversation.id, p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at,
                p_external_id, p_idempotency_key, p_intent, p_metadata);
 
+  -- A score given outright (on a call) is its conversation's, whatever the conversation's status.
+  IF p_csat_score IS NOT NULL AND p_csat_given THEN
+    UPDATE conversations SET csat_score = p_csat_score, csat_comment = p_csat_comment, csat_responded_at = p_occurred_at,
+                             updated_at = now()
+     WHERE id = conversation.id RETURNING * INTO conversation;
+    csat_recorded := true;
+  END IF;
+
   -- Metrics count messages and calls, not internal notes.
   IF p_kind <> 'note' THEN
     INSERT INTO customer_activity_daily (customer_id, day, channel, count, complaints, enquiries)
@@ -138,12 +175,13 @@ BEGIN
     created,
     conversation.id, conversation.status, conversation.assignee_id, conversation.last_interaction_at,
     conversation.last_interaction_preview, conversation.unread_count,
-    customer.account_id, customer.stage_before_risk;
+    customer.account_id, customer.stage_before_risk,
+    conversation.csat_score, conversation.csat_comment, conversation.csat_responded_at, csat_recorded;
 END
 $fn$;
 
 -- The previous releases' signatures, for workers not yet upgraded. v2 (thread keys, the id from
--- the edge) returns what it returned before.
+-- the edge) returns what it returned before: no start, no satisfaction score.
 CREATE OR REPLACE FUNCTION ingest_interaction_v2(
   p_interaction_id uuid,
   p_identity_channel text, p_identity_address text, p_customer_name text,
@@ -157,15 +195,16 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v2(
   r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
   r_last_interaction_preview text, r_unread_count integer
 ) LANGUAGE sql AS $fn$
-  SELECT r_interaction_id, r_customer_id, r_customer_name, r_lifecycle_stage, r_acquisition_step,
-         r_customer_created_at, r_identities, r_customer_created, r_conversation_id, r_status, r_assignee_id,
-         r_last_interaction_at, r_last_interaction_preview, r_unread_count
+  SELECT r_interaction_id, r_customer_id, r_customer_name, r_lifecycle_stage, r_acquisition_step, r_customer_created_at,
+         r_identities, r_customer_created, r_conversation_id, r_status, r_assignee_id, r_last_interaction_at,
+         r_last_interaction_preview, r_unread_count
     FROM ingest_interaction_v3(p_interaction_id, p_identity_channel, p_identity_address, p_customer_name,
       p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
-      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, NULL, NULL, NULL);
+      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, NULL, NULL, NULL, NULL, NULL, false);
 $fn$;
 
--- v1 (migration IngestFunction): the id is made here and the item joins its channel's single thread.
+-- The signature before that (migration IngestFunction), kept for the same reason:
+-- the id is made here and the item joins its channel's single thread.
 CREATE OR REPLACE FUNCTION ingest_interaction(
   p_identity_channel text, p_identity_address text, p_customer_name text,
   p_channel text, p_direction text, p_kind text, p_text text, p_subject text,

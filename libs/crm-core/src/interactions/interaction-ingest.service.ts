@@ -8,6 +8,7 @@ import {
   type ConversationRow,
   type ConversationView,
 } from '../conversations/conversation.view';
+import { parseSurveyAnswer, type CsatScore } from '../satisfaction/survey.rules';
 import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSummary } from '../customers/customer.view';
 import { interactionSignalOf, startOfNewCustomer } from '../lifecycle/interaction-signal';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from './interaction.view';
@@ -28,7 +29,7 @@ export interface IngestedItem {
   customer: IngestedCustomer;
 }
 
-export type IngestOutcome = ({ status: 'created' } & IngestedItem) | { status: 'duplicate'; interactionId: string };
+export type IngestOutcome = ({ status: 'created'; csatRecorded: boolean } & IngestedItem) | { status: 'duplicate'; interactionId: string };
 
 /** An inbound item with the id the api chose for it (older apis queued items without one). */
 export type IdentifiedInteraction = InboundInteraction & { id?: string };
@@ -51,18 +52,24 @@ interface IngestRow {
   r_unread_count: number;
   r_account_id: string | null;
   r_stage_before_risk: CustomerSummary['lifecycleStage'] | null;
+  r_csat_score: number | null;
+  r_csat_comment: string | null;
+  r_csat_responded_at: Date | null;
+  /** This item gave the conversation its satisfaction score. */
+  r_csat_recorded: boolean;
 }
 
 /** Named, so PostgreSQL plans it once per connection. */
 const INGEST = {
   name: 'ingest_interaction_v3',
-  text: 'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)',
+  text: 'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)',
 };
 
 /**
  * The one write every channel shares: in one transaction, resolve the customer from the
- * identity, find or open the conversation of the item's thread, insert the interaction under the
- * id chosen at the edge and count the day's activity (`ingest_interaction_v3`, one round trip).
+ * identity, find or open the conversation of the item's thread (or, for a survey's answer, the
+ * resolved conversation it answers), insert the interaction under the id chosen at the edge and
+ * count the day's activity (`ingest_interaction_v3`, one round trip).
  * A channel's own rules join through its plug-in's ingest hooks. Safe to run twice for the same
  * item (BullMQ is at-least-once): the second run finds the idempotency key taken and reports a
  * duplicate, changing nothing.
@@ -81,6 +88,7 @@ export class InteractionIngestService {
     // A customer first seen with this item starts where the lifecycle rules put it, in the same
     // transaction, so the retention step after it has nothing to write for a new customer.
     const start = item.kind === 'note' ? null : startOfNewCustomer(interactionSignalOf(item, intent, plugin));
+    const csat = this.csatOf(item);
     const values = [
       id,
       item.identity.channel,
@@ -102,6 +110,9 @@ export class InteractionIngestService {
       start?.state.stage ?? null,
       start?.state.acquisitionStep ?? null,
       start?.reason ?? null,
+      csat?.score ?? null,
+      csat?.comment ?? null,
+      csat?.given ?? false,
     ];
     const write = hooks?.writeWith?.(item) ?? null;
     const runner = this.db.createQueryRunner();
@@ -113,7 +124,9 @@ export class InteractionIngestService {
       const rows = (await client.query<IngestRow>({ ...INGEST, values })).rows;
       if (write && rows.length) await write(sqlClientOf(client));
       if (write) await client.query('COMMIT');
-      return rows.length ? { status: 'created', ...toItem(rows[0], item, intent) } : { status: 'duplicate', interactionId: id };
+      return rows.length
+        ? { status: 'created', csatRecorded: rows[0].r_csat_recorded, ...toItem(rows[0], item, intent) }
+        : { status: 'duplicate', interactionId: id };
     } catch (error) {
       if (write) await client.query('ROLLBACK').catch(() => undefined);
       if (isConcurrentDuplicate(error)) return { status: 'duplicate', interactionId: id };
@@ -151,6 +164,19 @@ export class InteractionIngestService {
     }
   }
 
+  /**
+   * A score the channel says the item gives outright, else what a customer's message reads as
+   * when it may answer a survey ("2 too slow"). A machine's message (`metadata.automatic`, an
+   * out-of-office notice) answers nothing.
+   */
+  private csatOf(item: InboundInteraction): (CsatScore & { given: boolean }) | null {
+    const given = this.channels.find(item.channel)?.ingest?.csatOf?.(item);
+    if (given) return { ...given, given: true };
+    if (item.direction !== 'inbound' || item.kind !== 'message' || 'automatic' in item.metadata) return null;
+    const answer = parseSurveyAnswer(item.text);
+    return answer && { ...answer, given: false };
+  }
+
   private intentOf(item: InboundInteraction): Intent | null {
     if (item.direction !== 'inbound' || item.kind === 'note') return null;
     return this.channels.find(item.channel)?.ingest?.intentOf?.(item) ?? classifyIntent(item.text);
@@ -186,6 +212,10 @@ function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null)
       lastInteractionAt: row.r_last_interaction_at.toISOString(),
       lastInteractionPreview: row.r_last_interaction_preview,
       unreadCount: row.r_unread_count,
+      csat:
+        row.r_csat_score === null
+          ? null
+          : { score: row.r_csat_score, comment: row.r_csat_comment, respondedAt: row.r_csat_responded_at!.toISOString() },
     },
     customer: {
       id: row.r_customer_id,

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { CustomerNotFoundError } from '../customers/customer-merge.service';
 import { decodeCursor, toPage, type Page } from '../database/cursor';
+import type { DefectionService } from '../defection/defection.service';
 import { queryOne, queryRows } from '../database/sql';
 import { RetentionEvaluationService, type EvaluationOutcome } from '../retention/retention-evaluation.service';
 import type { BusinessEventType } from './lifecycle.rules';
@@ -45,6 +46,7 @@ export class BusinessEventsService {
   constructor(
     private readonly db: DataSource,
     private readonly evaluation: RetentionEvaluationService,
+    private readonly defections: DefectionService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -68,7 +70,14 @@ export class BusinessEventsService {
     }
     const event = toView(row);
     const signal = { signal: { kind: 'event' as const, type: event.type }, occurredAt: row.occurred_at };
-    const changes = await this.evaluation.evaluate([id], this.now(), 'ingest', new Map([[id, signal]]));
+    const evaluated = await this.evaluation.evaluate([id], this.now(), 'ingest', new Map([[id, signal]]));
+    const movedTo = evaluated.customers.find((c) => c.id === id)?.lifecycleStage ?? null;
+    const cycle = await this.defections.afterEvent(id, event.type, row.occurred_at, movedTo);
+    const changes = {
+      ...evaluated,
+      tasksCreated: [...evaluated.tasksCreated, ...cycle.tasksCreated],
+      tasksUpdated: [...evaluated.tasksUpdated, ...cycle.tasksUpdated],
+    };
     return { event, created: true, changes };
   }
 

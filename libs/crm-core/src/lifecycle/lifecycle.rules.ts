@@ -1,5 +1,6 @@
 import type { Channel, Direction, Intent } from '@omnihub/channels';
 import { ACQUISITION_STEPS, type AcquisitionStep, type LifecycleStage } from '../customers/customer.view';
+import type { DefectorType } from '../defection/defection.rules';
 import type { SignFinding } from '../retention/attrition.rules';
 
 export const BUSINESS_EVENT_TYPES = ['quote', 'order', 'purchase', 'renewal', 'cancellation'] as const;
@@ -17,6 +18,8 @@ export interface LifecycleState {
 export type LifecycleSignal =
   | { kind: 'interaction'; channel: Channel; direction: Direction; intent: Intent | null; twoWay: boolean }
   | { kind: 'event'; type: BusinessEventType }
+  /** An agent recorded why the customer left. */
+  | { kind: 'defection'; type: DefectorType }
   /** The attrition signs that hold; `complete` when every sign was asked (the scan). */
   | { kind: 'signs'; findings: readonly SignFinding[]; complete: boolean };
 
@@ -69,6 +72,12 @@ export const LIFECYCLE_RULES: readonly LifecycleRule[] = [
     when: (s, state) => isEvent(s, 'cancellation') && state.stage !== 'defected',
     then: { stage: 'defected' },
     reason: () => 'The customer cancelled.',
+  },
+  {
+    id: 'defection_recorded',
+    when: (s, state) => s.kind === 'defection' && state.stage !== 'defected',
+    then: { stage: 'defected' },
+    reason: (s) => `The customer defected (${s.kind === 'defection' ? s.type : ''}), as an agent recorded.`,
   },
   {
     id: 'reacquired',

@@ -8,6 +8,7 @@ import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-f
 import { ConversationThreads1796000000000 } from './migrations/1796000000000-conversation-threads';
 import { Attachments1796100000000 } from './migrations/1796100000000-attachments';
 import { Retention1796200000000 } from './migrations/1796200000000-retention';
+import { InboxAssigneeIndex1796350000000 } from './migrations/1796350000000-inbox-assignee-index';
 import { applyRepeatableSql } from './repeatable-sql';
 
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ConversationThreads1796000000000,
   Attachments1796100000000,
   Retention1796200000000,
+  InboxAssigneeIndex1796350000000,
 ];
 
 export interface DatabaseSettings {

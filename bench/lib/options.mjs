@@ -61,7 +61,7 @@ hub/floor for every figure (medians over rounds).
   --inbox-conversations N inbox: conversations at the large size (default 100000; 10000 with --quick)
   --inbox-small N         inbox: conversations at the small size, timed first in the same run (default 1000)
   --inbox-interactions N  inbox: interactions per conversation (default 10: 1,000,000 at the large size)
-  --inbox-requests N      inbox: timed requests per route and size, after 30 warm-up (default 300)
+  --inbox-requests N      inbox: timed requests per route and size, after 100 warm-up (default 300)
   --inbox-tti-loads N     inbox: cold loads of the first screen in Chromium per size (default 5)
   --affinity-customers N  affinity: retained customers (default 100000; --quick 10000)
   --affinity-events N     affinity: purchase events of the second pass (default 1000000; --quick 100000)

@@ -327,33 +327,37 @@ export function markdownReport(summary, meta) {
       `Load average before/after: ${meta.loadBefore} / ${meta.loadAfter}. Command: \`${meta.command}\`.`,
   );
   lines.push('');
-  const compact = summary.map((e) => {
-    const scn = e.scenario;
-    const pair = (k) => `${fmt(e.hub[k])} / ${fmt(e.floor[k])} (${fmtRatio(e.ratio[k])})`;
-    const rateKey = scn === 'api-alone' ? 'httpPerSec' : scn === 'worker-alone' ? 'drainPerSec' : 'e2ePerSec';
-    return [
-      SCENARIO_TITLES[scn] ?? scn,
-      pair(rateKey),
-      `${fmt(e.hub.e2eP50)} / ${fmt(e.hub.e2eP99)} · ${fmt(e.floor.e2eP50)} / ${fmt(e.floor.e2eP99)}`,
-      `${fmt(e.hub.cpuApi)}+${fmt(e.hub.cpuWorker)}+${fmt(e.hub.cpuPostgres)}+${fmt(e.hub.cpuRedis)} = ${fmt(e.hub.cpuTotal)} · ` +
-        `${fmt(e.floor.cpuApi)}+${fmt(e.floor.cpuWorker)}+${fmt(e.floor.cpuPostgres)}+${fmt(e.floor.cpuRedis)} = ${fmt(e.floor.cpuTotal)} (${fmtRatio(e.ratio.cpuTotal)})`,
-      pair('redisDbMB'),
-      `${e.hub.lost ?? '–'}/${e.hub.duplicates ?? '–'} · ${e.floor.lost ?? '–'}/${e.floor.duplicates ?? '–'}`,
-    ];
-  });
-  lines.push(
-    mdTable(
-      [
-        'variant',
-        'msg/s hub / floor (ratio): end-to-end; api alone: accepted; worker alone: drained',
-        'e2e p50 / p99 ms hub · floor',
-        'CPU µs/msg api+worker+pg+redis hub · floor (ratio)',
-        'Redis MB after, hub / floor',
-        'lost/dup hub · floor',
-      ],
-      compact,
-    ),
-  );
+  // The inbox rows time agent requests, not messages: they have their own sentence and table below.
+  const compact = summary
+    .filter((e) => !e.scenario.startsWith('inbox-'))
+    .map((e) => {
+      const scn = e.scenario;
+      const pair = (k) => `${fmt(e.hub[k])} / ${fmt(e.floor[k])} (${fmtRatio(e.ratio[k])})`;
+      const rateKey = scn === 'api-alone' ? 'httpPerSec' : scn === 'worker-alone' ? 'drainPerSec' : 'e2ePerSec';
+      return [
+        SCENARIO_TITLES[scn] ?? scn,
+        pair(rateKey),
+        `${fmt(e.hub.e2eP50)} / ${fmt(e.hub.e2eP99)} · ${fmt(e.floor.e2eP50)} / ${fmt(e.floor.e2eP99)}`,
+        `${fmt(e.hub.cpuApi)}+${fmt(e.hub.cpuWorker)}+${fmt(e.hub.cpuPostgres)}+${fmt(e.hub.cpuRedis)} = ${fmt(e.hub.cpuTotal)} · ` +
+          `${fmt(e.floor.cpuApi)}+${fmt(e.floor.cpuWorker)}+${fmt(e.floor.cpuPostgres)}+${fmt(e.floor.cpuRedis)} = ${fmt(e.floor.cpuTotal)} (${fmtRatio(e.ratio.cpuTotal)})`,
+        pair('redisDbMB'),
+        `${e.hub.lost ?? '–'}/${e.hub.duplicates ?? '–'} · ${e.floor.lost ?? '–'}/${e.floor.duplicates ?? '–'}`,
+      ];
+    });
+  if (compact.length)
+    lines.push(
+      mdTable(
+        [
+          'variant',
+          'msg/s hub / floor (ratio): end-to-end; api alone: accepted; worker alone: drained',
+          'e2e p50 / p99 ms hub · floor',
+          'CPU µs/msg api+worker+pg+redis hub · floor (ratio)',
+          'Redis MB after, hub / floor',
+          'lost/dup hub · floor',
+        ],
+        compact,
+      ),
+    );
   for (const verdict of verdicts(summary, meta)) lines.push('', `${verdict[0].toUpperCase()}${verdict.slice(1)}.`);
   for (const entry of summary) {
     const scn = entry.scenario;

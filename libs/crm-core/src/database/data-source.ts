@@ -10,6 +10,7 @@ import { Attachments1796100000000 } from './migrations/1796100000000-attachments
 import { Retention1796200000000 } from './migrations/1796200000000-retention';
 import { CrmCycle1796300000000 } from './migrations/1796300000000-crm-cycle';
 import { Credentials1797000000000 } from './migrations/1797000000000-credentials';
+import { InboxAssigneeIndex1796350000000 } from './migrations/1796350000000-inbox-assignee-index';
 import { applyRepeatableSql } from './repeatable-sql';
 
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Attachments1796100000000,
   Retention1796200000000,
   CrmCycle1796300000000,
+  InboxAssigneeIndex1796350000000,
   Credentials1797000000000,
 ];
 

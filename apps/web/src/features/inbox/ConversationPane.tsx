@@ -46,7 +46,12 @@ export function ConversationPane({ conversationId, onCustomer }: { conversationI
   }, [api, conversationId, onCustomer, resyncKey]);
 
   useAgentEvent('interaction.created', ({ interaction }) => {
-    if (interaction.conversationId === conversationId) setInteractions((shown) => upsert(shown, interaction));
+    if (interaction.conversationId !== conversationId) return;
+    // The socket may bring our own reply before the POST answers: it takes the pending copy's place.
+    setInteractions((shown) => {
+      const pending = shown.find((item) => item.pending && item.kind === interaction.kind && item.text === interaction.text);
+      return upsert(pending ? shown.filter((item) => item !== pending) : shown, interaction);
+    });
   });
   useAgentEvent('interaction.updated', ({ interaction }) => {
     if (interaction.conversationId === conversationId) setInteractions((shown) => upsert(shown, interaction));

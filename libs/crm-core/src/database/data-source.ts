@@ -8,6 +8,7 @@ import { IngestFunction1795400000000 } from './migrations/1795400000000-ingest-f
 import { ConversationThreads1796000000000 } from './migrations/1796000000000-conversation-threads';
 import { Attachments1796100000000 } from './migrations/1796100000000-attachments';
 import { Retention1796200000000 } from './migrations/1796200000000-retention';
+import { CheaperLargeValues1796300000000 } from './migrations/1796300000000-cheaper-large-values';
 import { applyRepeatableSql } from './repeatable-sql';
 
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ConversationThreads1796000000000,
   Attachments1796100000000,
   Retention1796200000000,
+  CheaperLargeValues1796300000000,
 ];
 
 export interface DatabaseSettings {

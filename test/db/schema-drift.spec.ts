@@ -55,4 +55,18 @@ describe('schema drift (PostgreSQL)', () => {
   it.each(CHECKED)('%s.%s allows exactly the TypeScript list', async (table, column, values) => {
     expect((await checkedValues(table, column)).sort()).toEqual([...values].sort());
   });
+
+  it('stores large values the cheap way: lz4 for interactions, attachments uncompressed out of line', async () => {
+    const rows: { column: string; compression: string; storage: string }[] = await db.query(
+      `SELECT c.relname || '.' || a.attname AS column, a.attcompression AS compression, a.attstorage AS storage
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+       WHERE (c.relname, a.attname) IN (('interactions', 'text'), ('interactions', 'metadata'), ('attachments', 'content'))
+       ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { column: 'attachments.content', compression: '', storage: 'e' },
+      { column: 'interactions.metadata', compression: 'l', storage: 'x' },
+      { column: 'interactions.text', compression: 'l', storage: 'x' },
+    ]);
+  });
 });

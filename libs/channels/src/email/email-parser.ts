@@ -76,7 +76,7 @@ export async function parseEmail(raw: Buffer, { receivedAt, via }: EmailInboundC
     // A new mail starts its own thread; a reply to mail the hub does not know joins its root's.
     threadKey: references[0] ?? inReplyTo[0] ?? messageId,
     replyTo,
-    preview: latestReplyOf(text),
+    preview: previewSourceOf(latestReplyOf(text)),
     attachments,
     metadata: {
       from: sender.address,
@@ -94,6 +94,16 @@ export async function parseEmail(raw: Buffer, { receivedAt, via }: EmailInboundC
     },
   };
   return { ok: true, value: { kind: 'interaction', interaction: repairUnstorableText(interaction) } };
+}
+
+/**
+ * The inbox shows the first line or so of the latest reply (crm-core cuts it to 120 characters):
+ * the job need not carry the whole text twice, only its start, whitespace already collapsed.
+ */
+const PREVIEW_SOURCE_CHARS = 1000;
+
+function previewSourceOf(latest: string): string {
+  return latest.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_SOURCE_CHARS);
 }
 
 function firstAddress(header: AddressObject | AddressObject[] | undefined): { address: string; name?: string } | undefined {

@@ -57,7 +57,11 @@ export function findUnstorableText(input: unknown, root = ''): InputError[] {
  * message is stored instead of failing for good in the worker.
  */
 export function repairUnstorableText<T>(value: T): T {
-  if (typeof value === 'string') return value.split('\u0000').join('').replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD') as T;
+  if (typeof value === 'string') {
+    // Nearly every string is fine: a check is much cheaper than copying a mail's whole HTML.
+    if (unstorableTextProblem(value) === undefined) return value;
+    return value.split('\u0000').join('').replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD') as T;
+  }
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => repairUnstorableText(item)) as T;
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [repairUnstorableText(key), repairUnstorableText(item)])) as T;

@@ -11,6 +11,7 @@ import { Retention1796200000000 } from './migrations/1796200000000-retention';
 import { CrmCycle1796300000000 } from './migrations/1796300000000-crm-cycle';
 import { Credentials1797000000000 } from './migrations/1797000000000-credentials';
 import { InboxAssigneeIndex1796350000000 } from './migrations/1796350000000-inbox-assignee-index';
+import { CheaperLargeValues1796360000000 } from './migrations/1796360000000-cheaper-large-values';
 import { applyRepeatableSql } from './repeatable-sql';
 
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   Retention1796200000000,
   CrmCycle1796300000000,
   InboxAssigneeIndex1796350000000,
+  CheaperLargeValues1796360000000,
   Credentials1797000000000,
 ];
 

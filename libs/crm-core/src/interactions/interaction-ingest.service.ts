@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { interactionIdOf, type ChannelRegistry, type InboundInteraction, type Intent, type SqlClient } from '@omnihub/channels';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -183,8 +184,26 @@ export class InteractionIngestService {
   }
 }
 
+/**
+ * A plug-in's statements in the ingest transaction, each prepared once per connection (named by
+ * its text: plug-ins' statements are fixed texts with parameters). Unnamed, PostgreSQL parsed and
+ * planned the attachments' INSERT again for every mail.
+ */
 export function sqlClientOf(client: PoolClient): SqlClient {
-  return { query: async <R>(text: string, values: unknown[]) => (await client.query(text, values)).rows as R[] };
+  return {
+    query: async <R>(text: string, values: unknown[]) => (await client.query({ name: statementName(text), text, values })).rows as R[],
+  };
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ingest_hook_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null): IngestedItem {

@@ -22,7 +22,7 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   recordHttpMetrics(app);
-  app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config.shared.redisUrl));
+  app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config.shared.redis));
   // SIGTERM: stop listening, let requests in flight finish, close the pools, then exit 0 (not
   // by re-raising the signal: a 143 reads as a crash to supervisors).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

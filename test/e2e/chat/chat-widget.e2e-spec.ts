@@ -1,19 +1,8 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { bearer, login, request } from '../../support/clients';
+import { launchChromium } from '../../support/chromium';
 import { Hub } from '../../support/hub';
 import { waitFor } from '../../support/wait-for';
-
-/** Debian's chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The embeddable widget in a real browser: /chat-demo, a message out, an agent's reply in. */
 describe('chat: the widget on /chat-demo in headless Chromium', () => {
@@ -26,7 +15,7 @@ describe('chat: the widget on /chat-demo in headless Chromium', () => {
   beforeAll(async () => {
     hub = await Hub.start({ name: 'chat_widget', redisDb: 'private' });
     token = await login(hub.api.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('console', (message) => {
       // The browser's own favicon request is the demo page's only 404.

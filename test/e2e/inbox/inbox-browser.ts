@@ -1,19 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+export { launchChromium } from '../../support/chromium';
 import { ADMIN } from '../../support/hub';
-
-/** Debian's chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 
 /**
  * A page of the inbox, with every console error kept (a CSP violation is one): refused

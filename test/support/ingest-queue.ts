@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
-
-/** BullMQ's keys for the ingest queues, live and bulk (prefix `bull`). */
-const QUEUES = ['bull:interaction-ingest', 'bull:interaction-ingest-bulk'];
+import { INGEST_BULK_QUEUE, INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
+import { queuePrefix } from '@omnihub/crm-core/redis/redis-target';
+import type { Cluster, Redis } from 'ioredis';
+import { openRedis, redisTargetOf } from './test-redis';
 
 export interface IngestJobCounts {
   waiting: number;
@@ -17,16 +17,20 @@ export interface IngestJobCounts {
  * the count is final rather than "so far".
  */
 export class IngestQueue {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
+  /** BullMQ's keys for the ingest queues, live and bulk, with the prefix the hub uses on this Redis. */
+  private readonly queues: string[];
 
   constructor(redisUrl: string) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    this.redis = openRedis(redisUrl, { maxRetriesPerRequest: 1 });
+    const target = redisTargetOf(redisUrl);
+    this.queues = [INGEST_QUEUE, INGEST_BULK_QUEUE].map((name) => `${queuePrefix(target, name)}:${name}`);
   }
 
   /** Summed over the live and the bulk queue. */
   async counts(): Promise<IngestJobCounts> {
     const perQueue = await Promise.all(
-      QUEUES.map((queue) =>
+      this.queues.map((queue) =>
         Promise.all([
           this.redis.llen(`${queue}:wait`),
           this.redis.llen(`${queue}:active`),
@@ -47,13 +51,13 @@ export class IngestQueue {
 
   /** The remaining lifetime (ms) of the locks of up to `limit` running jobs. */
   async lockTtls(limit = 5): Promise<number[]> {
-    const locks = (await Promise.all(QUEUES.map((queue) => this.redis.keys(`${queue}:*:lock`)))).flat().slice(0, limit);
+    const locks = (await Promise.all(this.queues.map((queue) => this.redis.keys(`${queue}:*:lock`)))).flat().slice(0, limit);
     return Promise.all(locks.map((key) => this.redis.pttl(key)));
   }
 
   /** The longest time (ms) before a worker runs the next stalled-job check of either queue. */
   async stalledCheckTtl(): Promise<number> {
-    return Math.max(...(await Promise.all(QUEUES.map((queue) => this.redis.pttl(`${queue}:stalled-check`)))));
+    return Math.max(...(await Promise.all(this.queues.map((queue) => this.redis.pttl(`${queue}:stalled-check`)))));
   }
 
   /** Entries in the agent-event stream the ingest jobs append to (three per stored interaction). */

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { openQueue } from './test-redis';
 import { waitFor } from './wait-for';
 
 export interface Sentinel<T> {
@@ -27,7 +27,7 @@ export async function passSentinel<T>(redisUrl: string, sentinel: Sentinel<T>): 
 
 /** Waits until a BullMQ queue has no job waiting, running or delayed for a retry. */
 export async function queueDrained(redisUrl: string, name: string, timeoutMs = 120_000): Promise<void> {
-  const queue = new Queue(name, { connection: { url: redisUrl } });
+  const queue = openQueue(name, redisUrl);
   try {
     await waitFor(
       `queue ${name} to drain`,

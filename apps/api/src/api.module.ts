@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CrmCoreModule, HealthModule, ObservabilityModule, RedisModule } from '@omnihub/crm-core';
+import { BULLMQ_CONNECTION, BULLMQ_PRODUCER, CrmCoreModule, HealthModule, ObservabilityModule, RedisModule } from '@omnihub/crm-core';
+import type { ConnectionOptions } from 'bullmq';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
@@ -35,14 +36,8 @@ import { StartupService } from './startup.service';
         survey: config.shared.survey,
       }),
     }),
-    RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redisUrl }),
-    BullModule.forRootAsync({
-      inject: [ApiConfig],
-      // A producer fails fast while Redis is down instead of queueing commands in memory.
-      useFactory: (config: ApiConfig) => ({
-        connection: { url: config.shared.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-      }),
-    }),
+    RedisModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.redis, bullmq: BULLMQ_PRODUCER }),
+    BullModule.forRootAsync({ inject: [BULLMQ_CONNECTION], useFactory: (connection: ConnectionOptions) => ({ connection }) }),
     HealthModule,
     ObservabilityModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => config.shared.metricsToken }),
     LimitsModule,

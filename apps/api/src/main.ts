@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   recordHttpMetrics(app);
-  const sockets = new RedisStreamsIoAdapter(app, config.shared.redisUrl);
+  const sockets = new RedisStreamsIoAdapter(app, config.shared.redis);
   app.useWebSocketAdapter(sockets);
   // SIGTERM: stop listening, let requests in flight finish, close the pools, then exit 0 (not
   // by re-raising the signal: a 143 reads as a crash to supervisors).

@@ -6,13 +6,17 @@ import {
   DELIVERY_STATUS_QUEUE,
   FAILED_JOBS_QUEUE,
   HealthModule,
+  BULLMQ_CONNECTION,
+  BULLMQ_WORKER,
   INGEST_BULK_QUEUE,
   ObservabilityModule,
   INGEST_QUEUE,
   OUTBOUND_SEND_QUEUE,
   RETENTION_SCAN_QUEUE,
   RedisModule,
+  registerQueues,
 } from '@omnihub/crm-core';
+import type { ConnectionOptions } from 'bullmq';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module';
 import { WorkerConfig } from './config/worker-config';
@@ -45,13 +49,9 @@ import { RetentionScanProcessor } from './retention/retention-scan.processor';
         survey: config.shared.survey,
       }),
     }),
-    RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redisUrl }),
-    BullModule.forRootAsync({
-      inject: [WorkerConfig],
-      // Workers block on Redis and must ride out reconnects: never give up on a command.
-      useFactory: (config: WorkerConfig) => ({ connection: { url: config.shared.redisUrl, maxRetriesPerRequest: null } }),
-    }),
-    BullModule.registerQueue(
+    RedisModule.forRootAsync({ inject: [WorkerConfig], useFactory: (config: WorkerConfig) => config.shared.redis, bullmq: BULLMQ_WORKER }),
+    BullModule.forRootAsync({ inject: [BULLMQ_CONNECTION], useFactory: (connection: ConnectionOptions) => ({ connection }) }),
+    registerQueues(
       { name: INGEST_QUEUE },
       { name: INGEST_BULK_QUEUE },
       { name: OUTBOUND_SEND_QUEUE },

@@ -41,6 +41,8 @@ export * from './queues/queues';
 export * from './events/agent-events';
 export * from './config/environment';
 export * from './redis/redis.module';
+export * from './redis/redis-target';
+export * from './redis/queue-replication';
 export * from './health/health.module';
 export * from './http/public.decorator';
 export * from './queues/failed-jobs';

@@ -1,8 +1,8 @@
 import { OUTBOUND_SEND_QUEUE } from '@omnihub/crm-core/queues/queues';
-import { Queue } from 'bullmq';
 import { AgentSocket, bearer, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
 import { passSentinel } from '../../support/sentinel';
+import { openQueue } from '../../support/test-redis';
 import { waitFor } from '../../support/wait-for';
 import { FakeTwilioApi } from './fake-twilio-api';
 import { inboundSms, postTwilioWebhook, PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER } from './twilio-webhooks';
@@ -127,7 +127,7 @@ describe('SMS opt-out keywords', () => {
     const phone = '+447700900330';
     const { conversation_id: conversationId } = await text(phone, 'Hello');
     // An operator's pause holds replies in the queue while the STOP is stored.
-    const outbound = new Queue(OUTBOUND_SEND_QUEUE, { connection: { url: hub.redisUrl } });
+    const outbound = openQueue(OUTBOUND_SEND_QUEUE, hub.redisUrl);
     try {
       await outbound.pause();
       const queued = await reply(conversationId, 'Too late');

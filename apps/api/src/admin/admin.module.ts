@@ -1,4 +1,3 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import {
   DELIVERY_STATUS_JOB_OPTIONS,
@@ -9,13 +8,14 @@ import {
   INGEST_QUEUE,
   OUTBOUND_SEND_JOB_OPTIONS,
   OUTBOUND_SEND_QUEUE,
+  registerQueues,
 } from '@omnihub/crm-core';
 import { FailedJobsController } from './failed-jobs.controller';
 import { FailedJobsService } from './failed-jobs.service';
 
 @Module({
   imports: [
-    BullModule.registerQueue(
+    registerQueues(
       { name: FAILED_JOBS_QUEUE },
       // A retried job gets its queue's own retry policy again.
       { name: INGEST_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS },

@@ -11,7 +11,7 @@ describe('ApiConfig', () => {
     expect(config.shared).toEqual({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/omnihub',
       databaseTimeouts: { connectMs: 5000, statementMs: 30_000, idleInTransactionMs: 60_000 },
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
       logLevel: 'info',
       metricsToken: undefined,
       attritionThresholds: DEFAULT_ATTRITION_THRESHOLDS,

@@ -1,6 +1,5 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { OUTBOUND_SEND_JOB_OPTIONS, OUTBOUND_SEND_QUEUE } from '@omnihub/crm-core';
+import { OUTBOUND_SEND_JOB_OPTIONS, OUTBOUND_SEND_QUEUE, registerQueues } from '@omnihub/crm-core';
 import { InteractionsController } from '../interactions/interactions.controller';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ConversationMessagesController } from './conversation-messages.controller';
@@ -9,7 +8,7 @@ import { ConversationTriageService } from './conversation-triage.service';
 import { ConversationsController } from './conversations.controller';
 
 @Module({
-  imports: [RealtimeModule, BullModule.registerQueue({ name: OUTBOUND_SEND_QUEUE, defaultJobOptions: OUTBOUND_SEND_JOB_OPTIONS })],
+  imports: [RealtimeModule, registerQueues({ name: OUTBOUND_SEND_QUEUE, defaultJobOptions: OUTBOUND_SEND_JOB_OPTIONS })],
   controllers: [ConversationsController, ConversationMessagesController, InteractionsController],
   providers: [ConversationMessagesService, ConversationTriageService],
 })

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { InboundInteraction } from '@omnihub/channels';
-import { INGEST_BULK_QUEUE, INGEST_JOB, INGEST_QUEUE, ingestJobId, queryRows, type IngestJob } from '@omnihub/crm-core';
+import { INGEST_BULK_QUEUE, INGEST_JOB, INGEST_QUEUE, ingestJobId, QueueReplication, queryRows, type IngestJob } from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AddCoalescer } from './add-coalescer';
@@ -28,6 +28,7 @@ export class IngressQueue {
     @InjectQueue(INGEST_QUEUE) private readonly live: Queue<IngestJob>,
     @InjectQueue(INGEST_BULK_QUEUE) private readonly bulk: Queue<IngestJob>,
     private readonly db: DataSource,
+    private readonly replication: QueueReplication,
   ) {}
 
   /** A batch (call logs): items already stored, or repeated within the request, are duplicates. */
@@ -54,11 +55,15 @@ export class IngressQueue {
     return job.id;
   }
 
-  /** A bulk add builds a pipeline carrying BullMQ's scripts: worth it only for several jobs. */
-  private addJobs(queue: Queue<IngestJob>, jobs: IngestJob[]): Promise<unknown> {
-    if (jobs.length === 0) return Promise.resolve();
-    if (jobs.length === 1) return queue.add(INGEST_JOB, jobs[0], { jobId: jobs[0].id });
-    return queue.addBulk(jobs.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: data.id } })));
+  /**
+   * A bulk add builds a pipeline carrying BullMQ's scripts: worth it only for several jobs. On a
+   * cluster with replicas the jobs are accepted once a replica has them too (QueueReplication).
+   */
+  private async addJobs(queue: Queue<IngestJob>, jobs: IngestJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    if (jobs.length === 1) await queue.add(INGEST_JOB, jobs[0], { jobId: jobs[0].id });
+    else await queue.addBulk(jobs.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: data.id } })));
+    await this.replication.settle(queue);
   }
 
   /** Redis or PostgreSQL down: the sender gets a 503 it can retry, and knows nothing was kept. */

@@ -1,6 +1,12 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { DELIVERY_STATUS_JOB_OPTIONS, DELIVERY_STATUS_QUEUE, INGEST_BULK_QUEUE, INGEST_JOB_OPTIONS, INGEST_QUEUE } from '@omnihub/crm-core';
+import {
+  DELIVERY_STATUS_JOB_OPTIONS,
+  DELIVERY_STATUS_QUEUE,
+  INGEST_BULK_QUEUE,
+  INGEST_JOB_OPTIONS,
+  INGEST_QUEUE,
+  registerQueues,
+} from '@omnihub/crm-core';
 import { CallLogsController } from './call-logs/call-logs.controller';
 import { DeliveryStatusQueue } from './delivery-status-queue.service';
 import { EmailIngress } from './email/email-ingress.service';
@@ -13,7 +19,7 @@ import { TwilioWebhooksController } from './sms/twilio-webhooks.controller';
 
 @Module({
   imports: [
-    BullModule.registerQueue(
+    registerQueues(
       { name: INGEST_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS },
       { name: INGEST_BULK_QUEUE, defaultJobOptions: INGEST_JOB_OPTIONS },
       { name: DELIVERY_STATUS_QUEUE, defaultJobOptions: DELIVERY_STATUS_JOB_OPTIONS },

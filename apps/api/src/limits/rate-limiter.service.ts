@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS } from '@omnihub/crm-core';
+import { REDIS, type RedisClient } from '@omnihub/crm-core';
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
 export interface WindowCount {
   /** Hits in the current window, this one included. */
@@ -33,7 +32,7 @@ export const fingerprint = (value: string) => createHash('sha256').update(value)
 
 @Injectable()
 export class RateLimiter {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     const [count, ttl] = (await this.redis.eval(HIT, 1, PREFIX + key, windowMs)) as [number, number];

@@ -1,8 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS, REDIS_OUTAGE, watchRedisClient } from '@omnihub/crm-core';
-import { Redis } from 'ioredis';
+import {
+  AGENT_EVENTS_STREAM,
+  AGENT_RECOVERY_WINDOW_MS,
+  createRedisClient,
+  REDIS_OUTAGE,
+  watchRedisClient,
+  type RedisClient,
+  type RedisTarget,
+} from '@omnihub/crm-core';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
@@ -14,15 +21,17 @@ const STREAM_LENGTH_CAP = 5_000_000;
 /**
  * socket.io across api instances through a Redis stream. The stream (unlike the classic
  * pub/sub adapter) keeps packets, so a client that reconnects to any instance within the window
- * gets what it missed, in order; the worker publishes agent events into the same stream.
+ * gets what it missed, in order; the worker publishes agent events into the same stream. On a
+ * Redis Cluster it works unchanged: the stream is one key (one shard), the session keys are
+ * read and written one at a time, never together (docs/scaling.md).
  */
 export class RedisStreamsIoAdapter extends IoAdapter {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private server?: Server;
 
-  constructor(app: INestApplicationContext, redisUrl: string) {
+  constructor(app: INestApplicationContext, target: RedisTarget) {
     super(app);
-    this.redis = watchRedisClient(new Redis(redisUrl), app.get(REDIS_OUTAGE));
+    this.redis = watchRedisClient(createRedisClient(target), app.get(REDIS_OUTAGE));
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

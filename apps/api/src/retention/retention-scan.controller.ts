@@ -1,15 +1,20 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, HttpCode, Post, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
+  bullConnection,
+  BULLMQ_WORKER,
+  REDIS_TARGET,
   RETENTION_SCAN_JOB,
   RETENTION_SCAN_JOB_OPTIONS,
   RETENTION_SCAN_QUEUE,
   type AgentView,
   type RetentionScanJob,
   type RetentionScanJobResult,
+  type RedisTarget,
 } from '@omnihub/crm-core';
 import { QueueEvents, type ConnectionOptions, type Queue } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { AdminOnly, CurrentAgent } from '../auth/access.decorators';
 
 /** How long an admin's request waits for the scan it queued. */
@@ -25,17 +30,23 @@ const SCAN_WAIT_MS = 10 * 60 * 1000;
 @Controller('api/admin/retention-scan')
 export class RetentionScanController implements OnModuleDestroy {
   private readonly finished: QueueEvents;
+  private readonly connection: ConnectionOptions;
 
-  constructor(@InjectQueue(RETENTION_SCAN_QUEUE) private readonly queue: Queue<RetentionScanJob, RetentionScanJobResult>) {
+  constructor(
+    @InjectQueue(RETENTION_SCAN_QUEUE) private readonly queue: Queue<RetentionScanJob, RetentionScanJobResult>,
+    @Inject(REDIS_TARGET) target: RedisTarget,
+  ) {
     // A listener blocks on Redis, so it must wait out reconnects (unlike the fail-fast producer).
-    const connection = { ...(queue.opts.connection as object), maxRetriesPerRequest: null, enableOfflineQueue: true } as ConnectionOptions;
-    this.finished = new QueueEvents(queue.name, { connection, prefix: queue.opts.prefix });
+    this.connection = bullConnection(target, BULLMQ_WORKER);
+    this.finished = new QueueEvents(queue.name, { connection: this.connection, prefix: queue.opts.prefix });
     // Redis outages are logged once by the process's outage tracker; no stack per reconnect here.
     this.finished.on('error', () => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.finished.close();
+    // BullMQ leaves a client it was given open (a cluster's); this one is ours alone.
+    if (this.connection instanceof Cluster) this.connection.disconnect();
   }
 
   @Post()

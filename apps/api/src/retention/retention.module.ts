@@ -1,12 +1,11 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { RETENTION_SCAN_QUEUE } from '@omnihub/crm-core';
+import { RETENTION_SCAN_QUEUE, registerQueues } from '@omnihub/crm-core';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { RetentionScanController } from './retention-scan.controller';
 import { TasksController } from './tasks.controller';
 
 @Module({
-  imports: [RealtimeModule, BullModule.registerQueue({ name: RETENTION_SCAN_QUEUE })],
+  imports: [RealtimeModule, registerQueues({ name: RETENTION_SCAN_QUEUE })],
   controllers: [TasksController, RetentionScanController],
 })
 export class RetentionModule {}

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AGENTS_NAMESPACE, REDIS, type AgentEventMap, type AgentEventName } from '@omnihub/crm-core';
-import type { Redis } from 'ioredis';
+import { AGENTS_NAMESPACE, REDIS, type AgentEventMap, type AgentEventName, type RedisClient } from '@omnihub/crm-core';
 import { appendBroadcast } from './socket-io-stream';
 
 export type AgentEvent = { [E in AgentEventName]: [E, AgentEventMap[E]] }[AgentEventName];
@@ -11,7 +10,7 @@ export type AgentEvent = { [E in AgentEventName]: [E, AgentEventMap[E]] }[AgentE
  */
 @Injectable()
 export class AgentEventsPublisher {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async publish(events: AgentEvent[]): Promise<void> {
     const pipeline = this.redis.pipeline();

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CHAT_NAMESPACE, ChannelRegistry } from '@omnihub/channels';
-import { queryRows, REDIS } from '@omnihub/crm-core';
-import type { Redis } from 'ioredis';
+import { queryRows, REDIS, type RedisClient } from '@omnihub/crm-core';
 import { DataSource } from 'typeorm';
 import { appendBroadcast } from './socket-io-stream';
 
@@ -14,7 +13,7 @@ import { appendBroadcast } from './socket-io-stream';
 @Injectable()
 export class ChatVisitorsPublisher implements OnModuleInit {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly channels: ChannelRegistry,
     private readonly db: DataSource,
   ) {}

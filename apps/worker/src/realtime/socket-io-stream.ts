@@ -1,5 +1,5 @@
-import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS } from '@omnihub/crm-core';
-import type { ChainableCommander, Redis } from 'ioredis';
+import { AGENT_EVENTS_STREAM, AGENT_RECOVERY_WINDOW_MS, type RedisClient } from '@omnihub/crm-core';
+import type { ChainableCommander } from 'ioredis';
 
 /** socket.io's cluster message type for a broadcast; the api instances' adapter replays these. */
 const BROADCAST = '3';
@@ -12,7 +12,7 @@ const EMITTER_UID = 'emitter';
  * in the stream, it is also replayed to a client that reconnects within the recovery window.
  */
 export function appendBroadcast(
-  redis: Redis | ChainableCommander,
+  redis: RedisClient | ChainableCommander,
   broadcast: { nsp: string; rooms?: string[]; event: string; payload: unknown },
 ): unknown {
   const { nsp, rooms = [], event, payload } = broadcast;

@@ -2,6 +2,7 @@ import { readAttritionThresholds } from '../retention/attrition-thresholds';
 import type { AttritionThresholds } from '../retention/attrition.rules';
 import type { SurveySettings } from '../satisfaction/satisfaction.service';
 import { DEFAULT_SURVEY_TEXTS } from '../satisfaction/survey.rules';
+import { readRedisTarget, type RedisTarget } from '../redis/redis-target';
 /**
  * Typed readers for the contract's environment variables. Each app reads its variables once at
  * start-up through these and fails with every problem listed, not the first one.
@@ -127,7 +128,8 @@ export interface DatabaseTimeouts {
 export interface SharedConfig {
   databaseUrl: string;
   databaseTimeouts: DatabaseTimeouts;
-  redisUrl: string;
+  /** `REDIS_URL`'s server, or the cluster of `REDIS_CLUSTER_NODES`. */
+  redis: RedisTarget;
   logLevel: LogLevel;
   /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. Secret. */
   metricsToken?: string;
@@ -147,7 +149,7 @@ export function readSharedConfig(reader: EnvironmentReader): SharedConfig {
       statementMs: reader.milliseconds('DATABASE_STATEMENT_TIMEOUT_MS', 30_000),
       idleInTransactionMs: reader.milliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
     },
-    redisUrl: reader.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
+    redis: readRedisTarget(reader),
     logLevel: reader.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     metricsToken: reader.optional('METRICS_TOKEN'),
     attritionThresholds: readAttritionThresholds(reader.optional('RETENTION_THRESHOLDS'), reader.problems),

@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-target';
 import type { DependencyOutage } from './dependency-outage';
 
 /** An ioredis client of ours: its errors are the outage's, never ioredis' "Unhandled error event". */
-export function watchRedisClient(client: Redis, outage: DependencyOutage): Redis {
+export function watchRedisClient<C extends RedisClient>(client: C, outage: DependencyOutage): C {
   client.on('error', (error: unknown) => outage.failed(client, error));
   // A lost connection that comes back at the first retry raises no error; it is an outage all the same.
   client.on('reconnecting', () => outage.failed(client, CONNECTION_LOST));

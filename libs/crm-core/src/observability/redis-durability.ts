@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-target';
 
 /** What Redis says about keeping data; a field is absent when Redis would not say. */
 export interface RedisPersistence {
@@ -52,19 +53,33 @@ export interface DurabilityLogger {
   log(line: Record<string, unknown>): void;
 }
 
-/** One line at start-up: a warning naming each problem, or an info line with what was found. */
-export async function reportRedisDurability(redis: Redis, logger: DurabilityLogger): Promise<void> {
-  const persistence = await readRedisPersistence(redis);
-  const problems = durabilityProblems(persistence);
-  if (problems.length) {
-    logger.warn({
-      dependency: 'redis',
-      durability: 'at-risk',
-      ...persistence,
-      problems,
-      msg: `Redis may lose accepted work: ${problems.join('; ')}`,
-    });
-  } else {
-    logger.log({ dependency: 'redis', durability: 'ok', ...persistence, msg: 'Redis persists queued work and does not evict it' });
+/**
+ * One line at start-up: a warning naming each problem, or an info line with what was found. On a
+ * cluster each master holds some queues, so each is checked, with its address in its line.
+ */
+export async function reportRedisDurability(redis: RedisClient, logger: DurabilityLogger): Promise<void> {
+  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const server of servers) {
+    const node = redis instanceof Cluster ? { node: `${server.options.host}:${server.options.port}` } : {};
+    const persistence = await readRedisPersistence(server);
+    const problems = durabilityProblems(persistence);
+    if (problems.length) {
+      logger.warn({
+        dependency: 'redis',
+        durability: 'at-risk',
+        ...node,
+        ...persistence,
+        problems,
+        msg: `Redis may lose accepted work: ${problems.join('; ')}`,
+      });
+    } else {
+      logger.log({
+        dependency: 'redis',
+        durability: 'ok',
+        ...node,
+        ...persistence,
+        msg: 'Redis persists queued work and does not evict it',
+      });
+    }
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ChannelRegistry } from '@omnihub/channels';
-import { REDIS } from '@omnihub/crm-core';
-import type { Redis } from 'ioredis';
+import { REDIS, type RedisClient } from '@omnihub/crm-core';
 
 /**
  * The chat's abuse limits. Messages per visitor per minute count in Redis, so a visitor's tabs on
@@ -16,7 +15,7 @@ export class ChatLimits {
   private readonly connectionsPerAddress: number;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     channels: ChannelRegistry,
   ) {
     ({ messagesPerMinute: this.messagesPerMinute, connectionsPerAddress: this.connectionsPerAddress } = channels.get('chat').settings);

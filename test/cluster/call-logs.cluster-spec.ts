@@ -1,0 +1,2 @@
+// The e2e file, unchanged, on the tier's Redis Cluster with two api instances and two workers.
+import '../e2e/call-logs/call-logs.e2e-spec';

@@ -30,12 +30,20 @@ const PREFIX = 'omnihub:limit:';
 /** A key part that names a credential or an email without storing it in Redis. */
 export const fingerprint = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
+/** The client with HIT defined: ioredis sends it by its SHA (EVALSHA), not its text, every time. */
+type WithHit = RedisClient & { omnihubLimitHit(key: string, windowMs: number): Promise<[number, number]> };
+
 @Injectable()
 export class RateLimiter {
-  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
+  private readonly redis: WithHit;
+
+  constructor(@Inject(REDIS) redis: RedisClient) {
+    redis.defineCommand('omnihubLimitHit', { numberOfKeys: 1, lua: HIT });
+    this.redis = redis as WithHit;
+  }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
-    const [count, ttl] = (await this.redis.eval(HIT, 1, PREFIX + key, windowMs)) as [number, number];
+    const [count, ttl] = await this.redis.omnihubLimitHit(PREFIX + key, windowMs);
     return { count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 

@@ -23,8 +23,10 @@ export async function queryOne<T>(db: Db, text: string, params: unknown[] = []):
 }
 
 /**
- * A statement PostgreSQL prepares once per connection under `name` and then runs from its plan:
- * for a large statement run on every message, planning costs more than running it.
+ * A statement PostgreSQL prepares once per connection under `name`, for a statement run on every
+ * message. After five runs PostgreSQL keeps one generic plan when it costs no more than planning
+ * for the values each time, so a statement that parameters switch in parts (which only a plan for
+ * the values can skip) is planned on every run: split it instead.
  */
 export async function queryPrepared<T>(db: Db, name: string, text: string, params: unknown[]): Promise<T[]> {
   const own = db instanceof DataSource;

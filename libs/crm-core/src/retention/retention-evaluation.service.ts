@@ -1,6 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSummary } from '../customers/customer.view';
-import { queryRows } from '../database/sql';
+import { queryPrepared, type Db } from '../database/sql';
 import { evaluateLifecycle, type LifecycleSignal, type LifecycleState } from '../lifecycle/lifecycle.rules';
 import {
   DEFAULT_ATTRITION_THRESHOLDS,
@@ -95,18 +95,12 @@ export class RetentionEvaluationService {
         tasks.push({ id: row.id, signs: task.signs, reason: task.reason, accountId });
       }
     }
-    // Most evaluations change nothing: they cost the one read above.
+    // Most evaluations change nothing: they cost the one read above. A move alone (a step on) is
+    // one statement; tasks and moves together commit as one.
     const written =
-      stages.length || tasks.length
-        ? await this.db.transaction(async (tx) => {
-            const taskRows = await writeTasks(tx, tasks);
-            const movedIds = await writeStages(tx, stages);
-            const moved = movedIds.length
-              ? await queryRows<CustomerRow>(tx, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ANY($1::uuid[])`, [movedIds])
-              : [];
-            return { taskRows, moved };
-          })
-        : { taskRows: [], moved: [] };
+      stages.length && tasks.length
+        ? await this.db.transaction(async (tx) => ({ taskRows: await writeTasks(tx, tasks), moved: await writeStages(tx, stages) }))
+        : { taskRows: await writeTasks(this.db, tasks), moved: await writeStages(this.db, stages) };
     const movedById = new Map(written.moved.map((row) => [row.id, row]));
     const shown = allCustomers ? rows.map((row) => movedById.get(row.id) ?? row) : written.moved;
     return {
@@ -119,10 +113,11 @@ export class RetentionEvaluationService {
 }
 
 /** One upsert for every attrition task: a new one, or new signs on the open one. */
-async function writeTasks(tx: EntityManager, tasks: TaskWrite[]): Promise<Array<TaskRow & { inserted: boolean }>> {
+async function writeTasks(tx: Db, tasks: TaskWrite[]): Promise<Array<TaskRow & { inserted: boolean }>> {
   if (!tasks.length) return [];
-  return queryRows(
+  return queryPrepared(
     tx,
+    'retention_write_tasks',
     `INSERT INTO retention_tasks AS t (customer_id, kind, signs, reason, severity, account_id)
      SELECT v.customer_id, 'attrition', string_to_array(v.signs, ','), v.reason, v.severity, v.account_id
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[]) AS v(customer_id, signs, reason, severity, account_id)
@@ -141,25 +136,27 @@ async function writeTasks(tx: EntityManager, tasks: TaskWrite[]): Promise<Array<
 }
 
 /**
- * The moves and their history in one statement. A move applies only if the customer is still
- * where it was read (another evaluation may have moved it meanwhile; the next one sees that).
+ * The moves and their history in one statement, answering the moved customers. A move applies
+ * only if the customer is still where it was read (another evaluation may have moved it
+ * meanwhile; the next one sees that).
  */
-async function writeStages(tx: EntityManager, stages: StageWrite[]): Promise<string[]> {
+async function writeStages(tx: Db, stages: StageWrite[]): Promise<CustomerRow[]> {
   if (!stages.length) return [];
   const history = stages.flatMap((s) => s.history.map((h) => ({ id: s.id, ...h })));
-  const rows = await queryRows<{ id: string }>(
+  return queryPrepared<CustomerRow>(
     tx,
+    'lifecycle_write_stages',
     `WITH moved AS (
        UPDATE customers c SET lifecycle_stage = v.stage, acquisition_step = v.step, stage_before_risk = v.before, updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS v(id, stage, step, before, was_stage, was_step)
         WHERE c.id = v.id AND c.lifecycle_stage = v.was_stage AND c.acquisition_step IS NOT DISTINCT FROM v.was_step
-       RETURNING c.id
+       RETURNING ${CUSTOMER_COLUMNS}
      ), recorded AS (
        INSERT INTO customer_lifecycle_changes (customer_id, stage, acquisition_step, reason, occurred_at)
        SELECT h.* FROM unnest($7::uuid[], $8::text[], $9::text[], $10::text[], $11::timestamptz[]) AS h(customer_id, stage, step, reason, at)
         WHERE h.customer_id IN (SELECT id FROM moved)
      )
-     SELECT id FROM moved`,
+     SELECT * FROM moved`,
     [
       stages.map((s) => s.id),
       stages.map((s) => s.state.stage),
@@ -174,5 +171,4 @@ async function writeStages(tx: EntityManager, stages: StageWrite[]): Promise<str
       history.map((h) => h.at),
     ],
   );
-  return rows.map((row) => row.id);
 }

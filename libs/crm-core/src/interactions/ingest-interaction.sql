@@ -166,17 +166,34 @@ BEGIN
       enquiries = customer_activity_daily.enquiries + EXCLUDED.enquiries;
   END IF;
 
-  RETURN QUERY SELECT
-    p_interaction_id,
-    customer.id, customer.name, customer.lifecycle_stage, customer.acquisition_step, customer.created_at,
-    CASE WHEN created THEN json_build_array(json_build_object('channel', p_identity_channel, 'address', p_identity_address))
-         ELSE (SELECT json_agg(json_build_object('channel', i.channel, 'address', i.address) ORDER BY i.created_at)
-                 FROM customer_identities i WHERE i.customer_id = customer.id) END,
-    created,
-    conversation.id, conversation.status, conversation.assignee_id, conversation.last_interaction_at,
-    conversation.last_interaction_preview, conversation.unread_count,
-    customer.account_id, customer.stage_before_risk,
-    conversation.csat_score, conversation.csat_comment, conversation.csat_responded_at, csat_recorded;
+  -- Assigned one by one, then RETURN NEXT: a RETURN QUERY here was planned afresh on a quarter of
+  -- the calls; these are simple expressions and one cached look-up.
+  r_interaction_id := p_interaction_id;
+  r_customer_id := customer.id;
+  r_customer_name := customer.name;
+  r_lifecycle_stage := customer.lifecycle_stage;
+  r_acquisition_step := customer.acquisition_step;
+  r_customer_created_at := customer.created_at;
+  IF created THEN
+    r_identities := json_build_array(json_build_object('channel', p_identity_channel, 'address', p_identity_address));
+  ELSE
+    SELECT json_agg(json_build_object('channel', i.channel, 'address', i.address) ORDER BY i.created_at) INTO r_identities
+      FROM customer_identities i WHERE i.customer_id = customer.id;
+  END IF;
+  r_customer_created := created;
+  r_conversation_id := conversation.id;
+  r_status := conversation.status;
+  r_assignee_id := conversation.assignee_id;
+  r_last_interaction_at := conversation.last_interaction_at;
+  r_last_interaction_preview := conversation.last_interaction_preview;
+  r_unread_count := conversation.unread_count;
+  r_account_id := customer.account_id;
+  r_stage_before_risk := customer.stage_before_risk;
+  r_csat_score := conversation.csat_score;
+  r_csat_comment := conversation.csat_comment;
+  r_csat_responded_at := conversation.csat_responded_at;
+  r_csat_recorded := csat_recorded;
+  RETURN NEXT;
 END
 $fn$;
 

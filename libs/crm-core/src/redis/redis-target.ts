@@ -45,16 +45,18 @@ export function parseClusterNodes(value: string): RedisNode[] | string {
 
 /**
  * A new client for the target. `options` are a server connection's; on a cluster they apply to
- * each node's connection, except the offline queue and lazy connect, which are the cluster's own.
+ * each node's connection, except the offline queue, lazy connect and auto-pipelining, which are
+ * the cluster's own.
  */
 export function createRedisClient(target: RedisTarget, options: RedisOptions = {}): RedisClient {
   if (target.kind === 'single') return new Redis(target.url, options);
-  const { enableOfflineQueue, lazyConnect, ...redisOptions } = options;
+  const { enableOfflineQueue, lazyConnect, enableAutoPipelining, ...redisOptions } = options;
   return new Cluster(target.nodes, {
     redisOptions,
     // Undefined would override ioredis' defaults, so only what was asked for is passed on.
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
     ...(lazyConnect === undefined ? {} : { lazyConnect }),
+    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
   });
 }
 

@@ -36,10 +36,14 @@ export interface RedisOptions {
 
 /**
  * Fails fast while Redis is down (no offline queue, one retry per command): a webhook should get
- * a 503 it can retry, not hang until its sender times out.
+ * a 503 it can retry, not hang until its sender times out. Commands issued in the same tick (the
+ * rate-limit hits of webhooks arriving together) share one write.
  */
 export function connectProducer(target: RedisTarget, outage: DependencyOutage): RedisClient {
-  return watchRedisClient(createRedisClient(target, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }), outage);
+  return watchRedisClient(
+    createRedisClient(target, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, enableAutoPipelining: true }),
+    outage,
+  );
 }
 
 /**

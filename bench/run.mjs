@@ -9,7 +9,8 @@ import { REPO, RESULTS, WORK, apiMain } from './lib/paths.mjs';
 import { log } from './lib/log.mjs';
 import { killAllSync, sleep, stopAll } from './lib/procs.mjs';
 import { prepareHub, prepareSharedCopy, machineInfo, loadavg } from './lib/prepare.mjs';
-import { AFFINITY_STORES, connectAdmin, flushRedisDb, takeBenchLock } from './lib/stores.mjs';
+import { AFFINITY_STORES, connectAdmin, flushRedisDb, takeBenchLock, useCluster } from './lib/stores.mjs';
+import { MASTERS, startCluster } from './lib/redis-cluster.mjs';
 import { runOne } from './lib/scenario.mjs';
 import { runIsolation } from './lib/isolation.mjs';
 import { runEmail } from './lib/email.mjs';
@@ -39,7 +40,7 @@ async function main() {
   const admin = await connectAdmin();
   // A run of only the scenarios with stores of their own takes their lock, not the SMS bench's.
   await takeBenchLock(admin, opt.scenarios.every((s) => OWN_STORES.includes(s)) ? AFFINITY_STORES.lock : undefined);
-  const { hubRoot, commit, dirty } = prepareHub(commitArg, { needed: opt.sides.includes('hub') });
+  const { hubRoot, commit, dirty } = prepareHub(commitArg, { needed: opt.sides.some((s) => s !== 'floor') });
   prepareSharedCopy();
   const stamp = new Date()
     .toISOString()
@@ -49,6 +50,13 @@ async function main() {
   fs.mkdirSync(runDir, { recursive: true });
   fs.mkdirSync(RESULTS, { recursive: true });
   const ctx = { admin, runDir, profDir: opt.profile ? path.join(WORK, 'prof', stamp) : null, hubRoot, hubChecked: false };
+  // --redis-cluster: one cluster for the whole run (each of its runs empties it, as the Redis db is
+  // emptied); its nodes are this run's children, so Ctrl-C and a failure stop them with the rest.
+  if (opt.redisCluster) {
+    ctx.cluster = await startCluster(runDir);
+    useCluster(ctx.cluster);
+    log(`Redis Cluster ${ctx.cluster.version}: ${MASTERS} masters on ${ctx.cluster.nodeList}`);
+  }
 
   const machine = await machineInfo(admin);
   const distBuilt = fs.existsSync(apiMain(hubRoot)) ? fs.statSync(apiMain(hubRoot)).mtime.toISOString() : null;
@@ -89,17 +97,22 @@ async function main() {
   }
   await admin.end();
   for (const side of opt.sides) await flushRedisDb(side);
+  await ctx.cluster?.stop();
 
   // Medians over rounds, then the result file, the report and, with --write-md, BENCHMARKS.md.
   const summary = summarise(runs);
   const meta = {
     date: started.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-    topology: `${opt.apis} api + ${opt.workers} worker process${opt.workers > 1 ? 'es' : ''}`,
+    topology:
+      `${opt.apis} api + ${opt.workers} worker process${opt.workers > 1 ? 'es' : ''}` +
+      (ctx.cluster ? `; hub-cluster on a ${MASTERS}-master Redis Cluster (no replicas)` : ''),
     rounds: opt.rounds,
     commit,
     dirty,
     distBuilt,
-    machine: `${machine.cpus} × ${machine.cpuModel}, ${machine.memGB} GB, Linux ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}`,
+    machine:
+      `${machine.cpus} × ${machine.cpuModel}, ${machine.memGB} GB, Linux ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}` +
+      (ctx.cluster ? ` (cluster nodes: Redis ${ctx.cluster.version})` : ''),
     messages: opt.messages,
     customers: opt.customers,
     rateSeconds: opt.rateSeconds,

@@ -27,5 +27,16 @@ export async function diffCpu(f0, f1, groups) {
   return JSON.parse(stdout);
 }
 
+/**
+ * --redis-cluster. proc-cpu's `redis` is every redis-server on the machine that is in no named
+ * group, so each run's diff names the bench's cluster nodes (group `redisCluster`): on the hub and
+ * floor sides their idle CPU (cluster bus pings) stays out of `redis`, as before the cluster
+ * existed; on the hub-cluster side `redis` is their sum, every master's CPU, and the machine's other
+ * redis-servers (the shared one, which this side does not use) are kept apart as `redisOthers`.
+ */
+export function redisOfSide(side, cpu) {
+  return side === 'hub-cluster' ? { ...cpu, redis: cpu.redisCluster, redisOthers: cpu.redis } : cpu;
+}
+
 /** A monotonic clock in µs, the one V8's CPU profiles use: marks the load window for --profile. */
 export const monoUs = () => Number(process.hrtime.bigint() / 1000n);

@@ -40,6 +40,12 @@ hub/floor for every figure (medians over rounds).
   --http-concurrency N    load generator HTTP connections (default 64)
   --warmup N              unmeasured warm-up messages per run (default 500)
   --sides LIST            hub,floor (default both)
+  --redis-cluster         a third side, hub-cluster: the hub on a private 3-master Redis Cluster
+                          (REDIS_CLUSTER_NODES) the bench starts on free loopback ports, empties
+                          (FLUSHALL on each master) around every run and stops at the end; each
+                          round runs hub, hub-cluster and floor in turn, and the report adds
+                          hub-cluster, hub-cluster/floor and hub-cluster/hub (its Redis CPU is the
+                          sum of its nodes). Scenarios max and rates only; not with --trace
   --isolation-rate R      isolation: the SMS rate offered in both phases, msg/s (default 300)
   --import-count N        isolation: call logs imported during the second phase (default 100000)
   --import-batch N        isolation: call logs per POST /api/call-logs, 1–1000 (default 1000)
@@ -79,7 +85,8 @@ hub/floor for every figure (medians over rounds).
   --help
 
 Uses the PostgreSQL databases omnihub_bench (hub) and omnihub_bench_floor (floor), dropped and
-created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every run (FLUSHDB only).
+created for every run, Redis db 12 (hub) and db 13 (floor), flushed before every run (FLUSHDB only);
+with --redis-cluster also omnihub_bench_cluster, and the bench's own cluster instead of a Redis db.
 Environment: BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SHARED_DIR (default ../shared/bench).`;
 
@@ -105,6 +112,7 @@ export function readOptions(argv) {
       'http-concurrency': { type: 'string', default: '64' },
       warmup: { type: 'string' },
       sides: { type: 'string', default: 'hub,floor' },
+      'redis-cluster': { type: 'boolean', default: false },
       'isolation-rate': { type: 'string', default: '300' },
       'import-count': { type: 'string' },
       'import-batch': { type: 'string', default: '1000' },
@@ -185,6 +193,7 @@ export function readOptions(argv) {
       events: int('affinity-events', a['affinity-events'] ?? (quick ? 100000 : 1000000), 10),
       products: int('affinity-products', a['affinity-products'], 2),
     },
+    redisCluster: a['redis-cluster'],
     profile: a.profile,
     trace: a.trace,
   };
@@ -198,7 +207,7 @@ export function readOptions(argv) {
   }
   for (const s of opt.sides) {
     if (s !== 'hub' && s !== 'floor') {
-      console.error(`--sides: "${s}" is neither hub nor floor`);
+      console.error(`--sides: "${s}" is neither hub nor floor (--redis-cluster adds the side hub-cluster)`);
       process.exit(2);
     }
   }
@@ -207,6 +216,22 @@ export function readOptions(argv) {
       console.error(`--scenarios ${s} runs on the hub only (the floor speaks SMS only): add hub to --sides`);
       process.exit(2);
     }
+  }
+  if (opt.redisCluster) {
+    // split pauses a queue on one server; the hub-only scenarios compare the hub with itself.
+    const other = opt.scenarios.filter((s) => s !== 'max' && !(Number(s) > 0));
+    if (other.length) {
+      console.error(`--redis-cluster runs the SMS scenarios max and rates only, not ${other.join(', ')}`);
+      process.exit(2);
+    }
+    // The counting proxy stands for one server; a cluster client is sent on to each node's own port.
+    if (opt.trace) {
+      console.error('--redis-cluster and --trace cannot be combined');
+      process.exit(2);
+    }
+    // Next to the hub on one Redis, so that the round's order alternates hub, hub-cluster, floor.
+    const at = opt.sides.includes('hub') ? opt.sides.indexOf('hub') + 1 : 0;
+    opt.sides.splice(at, 0, 'hub-cluster');
   }
   if (opt.scenarios.includes('inbox') && opt.inbox.small >= opt.inbox.conversations) {
     console.error('--inbox-small must be below --inbox-conversations');

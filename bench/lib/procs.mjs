@@ -48,9 +48,12 @@ export class Proc {
 }
 
 /** Starts `node args...` with exactly `env` (plus PATH/HOME), stdout+stderr to `logFile`. */
-export function startNode(name, args, env, logFile, { cwd } = {}) {
+export const startNode = (name, args, env, logFile, options) => startProcess(name, process.execPath, args, env, logFile, options);
+
+/** Starts `command args...` (a redis-server of --redis-cluster, or node) the same way, registered like every child. */
+export function startProcess(name, command, args, env, logFile, { cwd } = {}) {
   const fd = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', fd, fd],

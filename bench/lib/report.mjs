@@ -130,13 +130,28 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** runs: per-run summaries → [{ scenario, hub: {key: v}, floor: {...}, ratio: {...}, runs: {hub, floor}, e2eRange }] in run order */
+const ratioOf = (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? Math.round((a / b) * 100) / 100 : null);
+
+/**
+ * runs: per-run summaries → [{ scenario, hub: {key: v}, floor: {...}, 'hub-cluster': {...}, ratio (hub/floor),
+ * clusterToFloor, clusterToHub: {...}, runs: {hub, floor, 'hub-cluster'}, e2eRange }] in run order.
+ */
 export function summarise(runs) {
   const out = [];
   const scenarios = [...new Set(runs.map((r) => r.scenario))];
   for (const scn of scenarios) {
-    const entry = { scenario: scn, hub: {}, floor: {}, ratio: {}, runs: {}, e2eRange: {} };
-    for (const side of ['hub', 'floor']) {
+    const entry = {
+      scenario: scn,
+      hub: {},
+      floor: {},
+      'hub-cluster': {},
+      ratio: {},
+      clusterToFloor: {},
+      clusterToHub: {},
+      runs: {},
+      e2eRange: {},
+    };
+    for (const side of ['hub', 'floor', 'hub-cluster']) {
       const rs = runs.filter((r) => r.scenario === scn && r.side === side && !r.error);
       entry.runs[side] = rs.length;
       if (!rs.length) continue;
@@ -150,8 +165,11 @@ export function summarise(runs) {
     }
     for (const [key] of figuresFor(scn)) {
       const h = entry.hub[key],
-        f = entry.floor[key];
-      entry.ratio[key] = typeof h === 'number' && typeof f === 'number' && f !== 0 ? Math.round((h / f) * 100) / 100 : null;
+        f = entry.floor[key],
+        c = entry['hub-cluster'][key];
+      entry.ratio[key] = ratioOf(h, f);
+      entry.clusterToFloor[key] = ratioOf(c, f);
+      entry.clusterToHub[key] = ratioOf(c, h);
     }
     out.push(entry);
   }
@@ -167,11 +185,26 @@ const fmt = (v) => {
 };
 const fmtRatio = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
 
+// With --redis-cluster every table has three more columns: the hub on the cluster, and its ratios.
+const hasCluster = (entry) => entry.runs['hub-cluster'] > 0;
+const tableHeader = (entry) => ['figure', 'hub', 'floor', 'hub/floor', ...(hasCluster(entry) ? CLUSTER_COLUMNS : [])];
+const CLUSTER_COLUMNS = ['hub-cluster', 'hub-cluster/floor', 'hub-cluster/hub'];
+
 function rowsFor(entry) {
+  const c = entry['hub-cluster'];
   return figuresFor(entry.scenario)
-    .filter(([key]) => entry.hub[key] != null || entry.floor[key] != null)
-    .map(([key, label]) => [label, fmt(entry.hub[key]), fmt(entry.floor[key]), fmtRatio(entry.ratio[key])]);
+    .filter(([key]) => entry.hub[key] != null || entry.floor[key] != null || c[key] != null)
+    .map(([key, label]) => [
+      label,
+      fmt(entry.hub[key]),
+      fmt(entry.floor[key]),
+      fmtRatio(entry.ratio[key]),
+      ...(hasCluster(entry) ? [fmt(c[key]), fmtRatio(entry.clusterToFloor[key]), fmtRatio(entry.clusterToHub[key])] : []),
+    ]);
 }
+
+const runCounts = (entry) =>
+  `runs: hub ${entry.runs.hub ?? 0}, floor ${entry.runs.floor ?? 0}${hasCluster(entry) ? `, hub-cluster ${entry.runs['hub-cluster']}` : ''}`;
 
 function textTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -183,8 +216,8 @@ export function consoleReport(summary, meta) {
   const parts = [];
   for (const entry of summary) {
     const scn = entry.scenario;
-    parts.push(`\n== ${SCENARIO_TITLES[scn] ?? scn}  (runs: hub ${entry.runs.hub ?? 0}, floor ${entry.runs.floor ?? 0}; medians)`);
-    parts.push(textTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
+    parts.push(`\n== ${SCENARIO_TITLES[scn] ?? scn}  (${runCounts(entry)}; medians)`);
+    parts.push(textTable(tableHeader(entry), rowsFor(entry)));
   }
   for (const verdict of verdicts(summary, meta)) parts.push(`\n== ${verdict}`);
   return parts.join('\n');
@@ -240,7 +273,32 @@ const verdicts = (summary, meta) =>
     retentionVerdict(summary, meta),
     inboxVerdict(summary, meta),
     affinityVerdict(summary),
+    clusterVerdict(summary),
   ].filter(Boolean);
+
+/**
+ * --redis-cluster in one sentence (issue 21: the cluster's cost against one Redis, beside hub/floor):
+ * per scenario the hub on the cluster's msg/s and CPU against the hub on one Redis and the floor; or null.
+ */
+export function clusterVerdict(summary) {
+  const entries = summary.filter(hasCluster);
+  if (!entries.length) return null;
+  return (
+    'Redis Cluster (hub-cluster: the hub on the bench\u2019s 3-master cluster; hub: on one Redis; same run): ' +
+    entries
+      .map((e) => {
+        const c = e['hub-cluster'];
+        return (
+          `${e.scenario}: ${fmt(c.e2ePerSec)} msg/s end to end (${fmtRatio(e.clusterToHub.e2ePerSec)} the hub on one Redis, ` +
+          `${fmtRatio(e.clusterToFloor.e2ePerSec)} the floor; hub/floor ${fmtRatio(e.ratio.e2ePerSec)}), e2e p99 ${fmt(c.e2eP99)} ms ` +
+          `(${fmtRatio(e.clusterToHub.e2eP99)}), CPU ${fmt(c.cpuTotal)} µs/msg (${fmtRatio(e.clusterToHub.cpuTotal)}), ` +
+          `of which Redis ${fmt(c.cpuRedis)} µs/msg over all its nodes against ${fmt(e.hub.cpuRedis)} on one Redis ` +
+          `(${fmtRatio(e.clusterToHub.cpuRedis)}), ${fmt(c.lost)} lost`
+        );
+      })
+      .join('; ')
+  );
+}
 
 /** The inbox scenario's answer in one sentence (issue 19: each route's p95 at the large size ≤ 2 × at the small one), or null. */
 export function inboxVerdict(summary) {
@@ -328,9 +386,11 @@ export function markdownReport(summary, meta) {
   );
   lines.push('');
   // The inbox rows time agent requests, not messages: they have their own sentence and table below.
+  const withCluster = summary.some(hasCluster);
   const compact = summary
     .filter((e) => !e.scenario.startsWith('inbox-'))
     .map((e) => {
+      const c = e['hub-cluster'];
       const scn = e.scenario;
       const pair = (k) => `${fmt(e.hub[k])} / ${fmt(e.floor[k])} (${fmtRatio(e.ratio[k])})`;
       const rateKey = scn === 'api-alone' ? 'httpPerSec' : scn === 'worker-alone' ? 'drainPerSec' : 'e2ePerSec';
@@ -342,6 +402,13 @@ export function markdownReport(summary, meta) {
           `${fmt(e.floor.cpuApi)}+${fmt(e.floor.cpuWorker)}+${fmt(e.floor.cpuPostgres)}+${fmt(e.floor.cpuRedis)} = ${fmt(e.floor.cpuTotal)} (${fmtRatio(e.ratio.cpuTotal)})`,
         pair('redisDbMB'),
         `${e.hub.lost ?? '–'}/${e.hub.duplicates ?? '–'} · ${e.floor.lost ?? '–'}/${e.floor.duplicates ?? '–'}`,
+        ...(withCluster
+          ? [
+              `${fmt(c.e2ePerSec)} (${fmtRatio(e.clusterToFloor.e2ePerSec)}, ${fmtRatio(e.clusterToHub.e2ePerSec)})`,
+              `${fmt(c.cpuApi)}+${fmt(c.cpuWorker)}+${fmt(c.cpuPostgres)}+${fmt(c.cpuRedis)} = ${fmt(c.cpuTotal)} (${fmtRatio(e.clusterToHub.cpuTotal)})`,
+              `${c.lost ?? '–'}/${c.duplicates ?? '–'}`,
+            ]
+          : []),
       ];
     });
   if (compact.length)
@@ -354,6 +421,13 @@ export function markdownReport(summary, meta) {
           'CPU µs/msg api+worker+pg+redis hub · floor (ratio)',
           'Redis MB after, hub / floor',
           'lost/dup hub · floor',
+          ...(withCluster
+            ? [
+                'hub-cluster e2e msg/s (÷ floor, ÷ hub)',
+                'hub-cluster CPU µs/msg api+worker+pg+redis, redis over all nodes (÷ hub)',
+                'lost/dup hub-cluster',
+              ]
+            : []),
         ],
         compact,
       ),
@@ -364,7 +438,7 @@ export function markdownReport(summary, meta) {
     lines.push('');
     lines.push(`<details><summary>${SCENARIO_TITLES[scn] ?? scn}: every figure</summary>`);
     lines.push('');
-    lines.push(mdTable(['figure', 'hub', 'floor', 'hub/floor'], rowsFor(entry)));
+    lines.push(mdTable(tableHeader(entry), rowsFor(entry)));
     lines.push('');
     lines.push('</details>');
   }

@@ -3,14 +3,14 @@
 // alone).
 import fs from 'node:fs';
 import path from 'node:path';
-import { diffCpu, monoUs, snapshotCpu } from './cpu.mjs';
+import { diffCpu, monoUs, redisOfSide, snapshotCpu } from './cpu.mjs';
 import { loadgenFailed, runLoadgen } from './loadgen.mjs';
 import { dbFigures, flushRedisDb, pgStats, redisFigures, resetStores, setQueuePaused, waitForRows } from './stores.mjs';
 import { startSide } from './topology.mjs';
 
 export const r2 = (x) => Math.round(x * 100) / 100;
 
-/** ctx: { admin, runDir, profDir, hubRoot, hubChecked }. */
+/** side: hub, hub-cluster or floor. ctx: { admin, runDir, profDir, hubRoot, hubChecked, cluster (--redis-cluster) }. */
 export async function runOne(side, scenario, round, ctx, opt) {
   const split = scenario === 'split';
   const rate = scenario === 'max' || split ? 0 : Number(scenario);
@@ -62,8 +62,8 @@ export async function runOne(side, scenario, round, ctx, opt) {
   const redisFig = await redisFigures(side);
   const dbFig = await dbFigures(side);
   const pids = top.pids();
-  const cpu = await diffCpu(cpu0, cpu1, pids);
-  const crashed = top.crashed();
+  const cpu = redisOfSide(side, await diffCpu(cpu0, cpu1, { ...pids, redisCluster: ctx.cluster?.pids() ?? [] }));
+  const crashed = [...top.crashed(), ...(side === 'hub-cluster' ? ctx.cluster.crashed() : [])];
   await top.stop();
   const pgs = await pgStats(ctx.admin, side);
   await flushRedisDb(side); // so that the next run's server-wide used_memory does not carry this one's keys

@@ -12,7 +12,21 @@ export const SIDES = {
   // queue: the ingest queue (BullMQ name and key prefix), paused and resumed by the `split` scenario.
   hub: { db: 'omnihub_bench', redisDb: 12, queue: { name: 'interaction-ingest', prefix: 'bull' } },
   floor: { db: 'omnihub_bench_floor', redisDb: 13, queue: { name: 'sms-inbound', prefix: 'floor-bull' } },
+  // --redis-cluster: the hub on the bench's own Redis Cluster (redis-cluster.mjs); its Redis is set
+  // by useCluster once the cluster runs. No queue: it runs max and rates only, never split.
+  'hub-cluster': { db: 'omnihub_bench_cluster', cluster: null },
 };
+
+/** The hub-cluster side runs on `cluster` (startCluster's result). */
+export function useCluster(cluster) {
+  SIDES['hub-cluster'].cluster = cluster;
+}
+
+/**
+ * The Redis a side's run holds its keys in, as one URL per server: the run's db on the shared
+ * server, or db 0 of every master of the bench's cluster. Flushes and figures go to each.
+ */
+const redisUrls = (stores) => stores.cluster?.urls ?? [`${REDIS_BASE}/${stores.redisDb}`];
 
 /** The affinity scenario's own database and Redis db: it can run beside an SMS bench. */
 export const AFFINITY_STORES = { db: 'omnihub_bench_affinity', redisDb: 14, queue: SIDES.hub.queue, lock: 'omnihub-bench-affinity' };
@@ -66,16 +80,19 @@ export const resetStores = (admin, side) => resetStoresOf(admin, SIDES[side]);
 export async function resetStoresOf(admin, stores) {
   await admin.query(`DROP DATABASE IF EXISTS "${stores.db}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${stores.db}"`);
-  await flushRedis(stores.redisDb);
+  await flushRedis(stores);
 }
 
-export const flushRedisDb = (side) => flushRedis(SIDES[side].redisDb);
+export const flushRedisDb = (side) => flushRedis(SIDES[side]);
 
-async function flushRedis(redisDb) {
-  const r = new Redis(`${REDIS_BASE}/${redisDb}`, { lazyConnect: true });
-  await r.connect();
-  await r.flushdb();
-  r.disconnect();
+// On a cluster master FLUSHDB of db 0 is its FLUSHALL: the master's keys are all the run's.
+async function flushRedis(stores) {
+  for (const url of redisUrls(stores)) {
+    const r = new Redis(url, { lazyConnect: true });
+    await r.connect();
+    await r.flushdb();
+    r.disconnect();
+  }
 }
 
 export async function setQueuePaused(side, paused) {
@@ -124,8 +141,21 @@ export async function countInteractions(side, channel) {
   }
 }
 
+/** The run's keys and their memory; on a cluster summed over its masters (used_memory too: they are all the run's). */
 export async function redisFigures(side) {
-  const r = new Redis(`${REDIS_BASE}/${SIDES[side].redisDb}`, { lazyConnect: true });
+  const sum = { usedMemory: 0, dbBytes: 0, keys: 0, bytesByType: {} };
+  for (const url of redisUrls(SIDES[side])) {
+    const f = await redisFiguresAt(url);
+    sum.usedMemory += f.usedMemory;
+    sum.dbBytes += f.dbBytes;
+    sum.keys += f.keys;
+    for (const [type, bytes] of Object.entries(f.bytesByType)) sum.bytesByType[type] = (sum.bytesByType[type] ?? 0) + bytes;
+  }
+  return sum;
+}
+
+async function redisFiguresAt(url) {
+  const r = new Redis(url, { lazyConnect: true });
   await r.connect();
   try {
     const usedMemory = Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1]);

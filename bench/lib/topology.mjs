@@ -15,20 +15,23 @@ export const SECRETS = {
 };
 
 /**
- * Starts `side` for the run `id`, logs in `dir`. pauseQueue: the ingest queue is paused before any
+ * Starts `side` (hub, hub-cluster or floor) for the run `id`, logs in `dir`. pauseQueue: the ingest queue is paused before any
  * worker starts (the `split` scenario). hubEnv(name): more variables for the hub's process `name`
  * (api0, worker0, ...: the email and chat scenarios' settings). stores: the database and Redis db
  * (the side's own by default). ctx: { hubRoot, profDir, hubChecked }.
  */
 export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = () => ({}), stores = SIDES[side] }) {
-  const { db, redisDb } = stores;
+  const { db, redisDb, cluster } = stores;
   const apiPorts = [];
   for (let i = 0; i < opt.apis; i++) apiPorts.push(await freePort());
   const names = [...apiPorts.map((_, i) => `api${i}`), ...Array.from({ length: opt.workers }, (_, j) => `worker${j}`)];
   const trace = opt.trace ? await startTraceProxy(dir, names) : null;
   const urls = (name) => ({
     DATABASE_URL: dbUrl(db, trace?.ports[name].pg),
-    REDIS_URL: trace ? `redis://127.0.0.1:${trace.ports[name].redis}/${redisDb}` : `${REDIS_BASE}/${redisDb}`,
+    // hub-cluster: the cluster instead of REDIS_URL (the hub refuses both); --trace is refused with it.
+    ...(cluster
+      ? { REDIS_CLUSTER_NODES: cluster.nodeList }
+      : { REDIS_URL: trace ? `redis://127.0.0.1:${trace.ports[name].redis}/${redisDb}` : `${REDIS_BASE}/${redisDb}` }),
   });
 
   let front = apiPorts[0];
@@ -51,7 +54,7 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = 
   };
   const apis = [],
     workers = [];
-  if (side === 'hub') {
+  if (side !== 'floor') {
     // Inbound needs only TWILIO_AUTH_TOKEN; without an account SID nothing can be sent to Twilio.
     // Every request comes from this one machine's address: the limits are still counted (their
     // cost is part of what is measured) but set far above any rate a bench run reaches.

@@ -166,14 +166,10 @@ function runLine(s) {
     s.cpuUsPerMsg &&
       `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
     `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
-    s.crashed.length && s.crashed.join(', '),
+    s.crashed?.length && s.crashed.join(', '),
     s.scanSec != null &&
       `${s.customers} customers, ${s.events} purchase events: scan ${s.scanSec} s (${s.evaluated} evaluated, ` +
         `${s.extensionTasks} extension tasks from ${s.affinityPairs} affinities)${s.scanRatio ? `, ${s.scanRatio}× the 10× smaller pass` : ''}`,
-    s.cpuUsPerMsg &&
-      `cpu µs/msg api ${s.cpuUsPerMsg.api} worker ${s.cpuUsPerMsg.worker} pg ${s.cpuUsPerMsg.postgres} redis ${s.cpuUsPerMsg.redis} = ${s.cpuUsPerMsg.total}`,
-    s.cpuUsPerMsg && `lost ${s.lost ?? '–'} dup ${s.duplicates ?? '–'} err ${s.httpErrors ?? '–'}`,
-    s.crashed?.length && s.crashed.join(', '),
   ];
   return parts.filter(Boolean).join(' | ');
 }

@@ -2,11 +2,12 @@
 // PostgreSQL growth (issue 21): does the hub hold its speed on a large interactions table? For
 // each size, a fresh database is migrated by the api, seeded set-based in SQL (generate_series:
 // `--customers` customers, one SMS conversation each, the interactions spread over 12 months),
-// then on that database: SMS ingest as fast as possible (`--messages` signed webhooks,
-// `--concurrency` in flight, from new senders, timed first post → all stored) and the inbox's
-// read routes (`--reads` each of GET /api/conversations and GET /api/conversations/:id of a seeded
-// conversation, one at a time, while nothing else runs). Prints one JSON line per size and the
-// ratio of the largest to the smallest.
+// then on that database: the inbox's read routes (`--reads` each of GET /api/conversations and
+// GET /api/conversations/:id of a seeded conversation, one at a time, while nothing else runs),
+// SMS ingest as fast as possible (`--messages` signed webhooks, `--concurrency` in flight, from new
+// senders, timed first post → all stored), and the same ingest again while an agent reads the two
+// routes in turn. Prints one JSON line per size, the ratio of the largest to the smallest, and per
+// size the reads' p95 during ingest against idle and the ingest's rate with reads against alone.
 //   npm run build && node bench/growth.mjs --rows 100000,10000000
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -121,41 +122,52 @@ async function measure(rows) {
   const threadMs = [];
   for (const id of conversations) threadMs.push(await timed(`${base}/api/conversations/${id}`));
 
-  // Ingest as fast as possible, new senders.
-  const before = Number((await db.query('SELECT count(*) AS n FROM interactions')).rows[0].n);
+  // Ingest as fast as possible, new senders; then again while an agent reads the inbox, one read
+  // at a time: does each slow the other on one primary (the read-replica question)?
+  const stored = async () => Number((await db.query('SELECT count(*) AS n FROM interactions')).rows[0].n);
   const total = Number(opts.messages);
-  let next = 0;
-  const post = async () => {
-    while (next < total) {
-      const i = next++;
-      const params = {
-        MessageSid: `SM${randomBytes(16).toString('hex')}`,
-        AccountSid: 'AC' + '0'.repeat(32),
-        From: `+1777${String(i).padStart(7, '0')}`,
-        To: '+15005550006',
-        Body: `growth ${i}`,
-        NumMedia: '0',
-      };
-      const signature = twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/sms`, params);
-      const response = await fetch(`${base}/webhooks/twilio/sms`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-        body: new URLSearchParams(params).toString(),
-      });
-      await response.text();
-      if (response.status !== 200) throw new Error(`webhook ${response.status}`);
-    }
+  const ingest = async (firstSender) => {
+    const before = await stored();
+    let next = 0;
+    const post = async () => {
+      while (next < total) {
+        const i = firstSender + next++;
+        const params = {
+          MessageSid: `SM${randomBytes(16).toString('hex')}`,
+          AccountSid: 'AC' + '0'.repeat(32),
+          From: `+1777${String(i).padStart(7, '0')}`,
+          To: '+15005550006',
+          Body: `growth ${i}`,
+          NumMedia: '0',
+        };
+        const signature = twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/sms`, params);
+        const response = await fetch(`${base}/webhooks/twilio/sms`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          body: new URLSearchParams(params).toString(),
+        });
+        await response.text();
+        if (response.status !== 200) throw new Error(`webhook ${response.status}`);
+      }
+    };
+    const start = Date.now();
+    await Promise.all(Array.from({ length: Number(opts.concurrency) }, post));
+    await waitFor('every message stored', async () => (await stored()) >= before + total, { timeoutMs: 600_000 });
+    return total / ((Date.now() - start) / 1000);
   };
-  const ingestStart = Date.now();
-  await Promise.all(Array.from({ length: Number(opts.concurrency) }, post));
-  await waitFor(
-    'every message stored',
-    async () => Number((await db.query('SELECT count(*) AS n FROM interactions')).rows[0].n) >= before + total,
-    {
-      timeoutMs: 600_000,
-    },
-  );
-  const ingestPerSecond = total / ((Date.now() - ingestStart) / 1000);
+  const ingestPerSecond = await ingest(0);
+  const duringListMs = [];
+  const duringThreadMs = [];
+  let ingesting = true;
+  const reader = (async () => {
+    for (let i = 0; ingesting; i++) {
+      if (i % 2) duringThreadMs.push(await timed(`${base}/api/conversations/${conversations[i % conversations.length]}`));
+      else duringListMs.push(await timed(`${base}/api/conversations?limit=25${i % 4 ? '&status=open' : ''}`));
+    }
+  })();
+  const ingestWithReadsPerSecond = await ingest(total);
+  ingesting = false;
+  await reader;
   await db.end();
   await worker.stop();
   await api.stop();
@@ -168,6 +180,9 @@ async function measure(rows) {
     listP50Ms: +median(listMs).toFixed(1),
     threadP95Ms: +p95(threadMs).toFixed(1),
     threadP50Ms: +median(threadMs).toFixed(1),
+    ingestWithReadsPerSecond: Math.round(ingestWithReadsPerSecond),
+    listDuringIngestP95Ms: +p95(duringListMs).toFixed(1),
+    threadDuringIngestP95Ms: +p95(duringThreadMs).toFixed(1),
   };
   console.log(JSON.stringify(result));
   return result;
@@ -185,6 +200,18 @@ try {
       threadP95: +(large.threadP95Ms / small.threadP95Ms).toFixed(2),
     }),
   );
+  // The read-replica thresholds (docs/scaling.md, 4a), per size: reads during ingest against idle,
+  // ingest with reads against ingest alone.
+  for (const r of results) {
+    console.log(
+      JSON.stringify({
+        rows: r.rows,
+        listP95DuringIngestToIdle: +(r.listDuringIngestP95Ms / r.listP95Ms).toFixed(2),
+        threadP95DuringIngestToIdle: +(r.threadDuringIngestP95Ms / r.threadP95Ms).toFixed(2),
+        ingestWithReadsToAlone: +(r.ingestWithReadsPerSecond / r.ingestPerSecond).toFixed(2),
+      }),
+    );
+  }
 } finally {
   await stopAll();
   await admin(`DROP DATABASE IF EXISTS ${opts.db} WITH (FORCE)`).catch(() => {});

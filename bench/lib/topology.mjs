@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { SB, TCP_PROXY, apiMain, workerMain } from './paths.mjs';
 import { freePort, httpOk, startNode, waitFor } from './procs.mjs';
-import { SIDES, REDIS_BASE, dbUrl, pgHostPort, redisHostPort, setQueuePaused } from './stores.mjs';
+import { SIDES, REDIS_BASE, analyzeOnceFilled, dbUrl, pgHostPort, redisHostPort, setQueuePaused } from './stores.mjs';
 
 export const SECRETS = {
   jwtSecret: 'omnihub-bench-jwt-secret-0123456789',
@@ -122,6 +122,7 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = 
   }
 
   const proxies = [balancer, trace?.proc].filter(Boolean);
+  const stopAnalyze = analyzeOnceFilled(db);
   return {
     base: publicBase,
     profDir,
@@ -132,6 +133,7 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = 
     pids: () => ({ api: apis.map((p) => p.pid), worker: workers.map((p) => p.pid), proxy: proxies.map((p) => p.pid) }),
     crashed: () => [...apis, ...workers].filter((p) => !p.running).map((p) => `${p.name} exited (${p.exitCode ?? p.signal})`),
     async stop() {
+      await stopAnalyze();
       await Promise.all([...apis, ...workers].map((p) => p.stop()));
       await Promise.all(proxies.map((p) => p.stop()));
     },

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { SB, TCP_PROXY, apiMain, workerMain } from './paths.mjs';
 import { freePort, httpOk, startNode, waitFor } from './procs.mjs';
-import { SIDES, REDIS_BASE, analyzeOnceFilled, dbUrl, pgHostPort, redisHostPort, setQueuePaused } from './stores.mjs';
+import { SIDES, REDIS_BASE, analyzeAsItFills, dbUrl, pgHostPort, redisHostPort, setQueuePaused } from './stores.mjs';
 
 export const SECRETS = {
   jwtSecret: 'omnihub-bench-jwt-secret-0123456789',
@@ -122,7 +122,7 @@ export async function startSide(side, { id, dir, pauseQueue, opt, ctx, hubEnv = 
   }
 
   const proxies = [balancer, trace?.proc].filter(Boolean);
-  const stopAnalyze = analyzeOnceFilled(db);
+  const stopAnalyze = analyzeAsItFills(db);
   return {
     base: publicBase,
     profDir,

@@ -10,6 +10,7 @@
 -- name; the previous one stays callable for one release, so workers can be upgraded one at a time.
 
 CREATE OR REPLACE FUNCTION ingest_interaction_v3(
+  -- interactionIdOf(p_channel, p_idempotency_key), chosen at the edge: a redelivery is found by it.
   p_interaction_id uuid,
   p_identity_channel text, p_identity_address text, p_customer_name text,
   p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
@@ -46,7 +47,11 @@ DECLARE
   inbound boolean := p_direction = 'inbound';
   csat_recorded boolean := false;
 BEGIN
-  PERFORM 1 FROM interactions WHERE channel = p_channel AND idempotency_key = p_idempotency_key;
+  -- The id is derived from the channel and the idempotency key (interactionIdOf), so its primary
+  -- key answers "stored already?". Asked by (channel, idempotency_key), a plan cached while the
+  -- table was empty walked the (channel, external_id) index instead, for good; should an id ever
+  -- not match its key, the unique key still refuses the insert and the caller reads a duplicate.
+  PERFORM 1 FROM interactions WHERE id = p_interaction_id;
   IF FOUND THEN
     RETURN;
   END IF;
@@ -211,13 +216,23 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v2(
   r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
   r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
   r_last_interaction_preview text, r_unread_count integer
-) LANGUAGE sql AS $fn$
-  SELECT r_interaction_id, r_customer_id, r_customer_name, r_lifecycle_stage, r_acquisition_step, r_customer_created_at,
-         r_identities, r_customer_created, r_conversation_id, r_status, r_assignee_id, r_last_interaction_at,
-         r_last_interaction_preview, r_unread_count
+) LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+BEGIN
+  -- Its callers' ids need not follow from the key (ingest_interaction's are random), and v3 asks
+  -- by id: a redelivery is found by its key here, so it stays a duplicate, not a unique_violation.
+  PERFORM 1 FROM interactions i WHERE i.channel = p_channel AND i.idempotency_key = p_idempotency_key;
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+  SELECT v.r_interaction_id, v.r_customer_id, v.r_customer_name, v.r_lifecycle_stage, v.r_acquisition_step,
+         v.r_customer_created_at, v.r_identities, v.r_customer_created, v.r_conversation_id, v.r_status,
+         v.r_assignee_id, v.r_last_interaction_at, v.r_last_interaction_preview, v.r_unread_count
     FROM ingest_interaction_v3(p_interaction_id, p_identity_channel, p_identity_address, p_customer_name,
       p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
-      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, NULL, NULL, NULL, NULL, NULL, false);
+      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, NULL, NULL, NULL, NULL, NULL, false) v;
+END
 $fn$;
 
 -- The signature before that (migration IngestFunction), kept for the same reason:

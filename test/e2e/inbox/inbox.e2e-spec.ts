@@ -161,11 +161,10 @@ describe('inbox: the agent web app in headless Chromium', () => {
     await conversation.getByRole('checkbox', { name: 'Private note' }).check();
     await conversation.getByRole('textbox', { name: 'Reply' }).fill('Customer moved house last week.');
     await conversation.getByRole('button', { name: 'Send' }).click();
-    await conversation
-      .getByRole('listitem')
-      .filter({ hasText: 'Customer moved house last week.' })
-      .getByText(/^Note by/)
-      .waitFor();
+    const note = conversation.getByRole('listitem').filter({ hasText: 'Customer moved house last week.' });
+    await note.getByText(/^Note by/).waitFor();
+    // The note shows at once, pending (aria-busy), and is stored when the POST answers.
+    await note.and(page.locator('li:not([aria-busy])')).waitFor();
     expect(await hub.count(`SELECT count(*) AS n FROM interactions WHERE conversation_id = $1 AND kind = 'note'`, [conversationId])).toBe(
       1,
     );

@@ -2,14 +2,13 @@ import twilio from 'twilio';
 import { Hub, TWILIO_AUTH_TOKEN } from '../../support/hub';
 import { IngestQueue } from '../../support/ingest-queue';
 import { PrivateCluster, redisCli } from '../../support/private-cluster';
+import { resendRefused, type Delivery as Resendable } from '../../support/deliveries';
 import { clusterUrl } from '../../support/test-redis';
 import { waitFor } from '../../support/wait-for';
 import { inboundSms, PUBLIC_BASE_URL } from '../sms/twilio-webhooks';
 
-interface Delivery {
+interface Delivery extends Resendable<number> {
   messageSid: string;
-  send: () => Promise<number>;
-  answers: number[];
 }
 
 const accepted = (status: number) => status >= 200 && status < 300;
@@ -89,13 +88,7 @@ describe('Redis Cluster: a master killed under load, its replica promoted', () =
     await Promise.all(senders);
 
     // Twilio redelivers what was not answered 2xx; the hub must take it now.
-    for (const delivery of deliveries.filter((d) => !d.answers.some(accepted))) {
-      await waitFor('a refused SMS to be accepted when sent again', async () => {
-        const status = await delivery.send();
-        delivery.answers.push(status);
-        return accepted(status);
-      });
-    }
+    await resendRefused(deliveries, accepted, 'a refused SMS to be accepted when sent again');
 
     const expected = new Set(deliveries.map((d) => d.messageSid));
     await waitFor(

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { callLog, createPartner, login } from '../../support/clients';
+import { resendRefused, type Delivery as Resendable } from '../../support/deliveries';
 import { Hub, TWILIO_AUTH_TOKEN } from '../../support/hub';
 import { IngestQueue } from '../../support/ingest-queue';
 import { PrivateRedis } from '../../support/private-redis';
@@ -11,11 +12,8 @@ interface Answer {
   retryAfter: string | null;
 }
 
-/** One request a sender made (an SMS webhook, a batch of call logs), and every answer it got. */
-interface Delivery {
+interface Delivery extends Resendable<Answer> {
   externalIds: string[];
-  send: () => Promise<Answer>;
-  answers: Answer[];
 }
 
 const accepted = (answer: Answer) => answer.status >= 200 && answer.status < 300;
@@ -101,13 +99,7 @@ describe('Redis crashed and restarted under load', () => {
     for (const refusal of answers().filter((a) => a.status === 503)) expect(refusal.retryAfter).toMatch(/^[1-9]\d*$/);
 
     // What was refused the senders send again, as Twilio and call centres do.
-    for (const delivery of deliveries.filter((d) => !d.answers.some(accepted))) {
-      await waitFor('a refused request to be accepted when sent again', async () => {
-        const answer = await delivery.send();
-        delivery.answers.push(answer);
-        return accepted(answer);
-      });
-    }
+    await resendRefused(deliveries, accepted, 'a refused request to be accepted when sent again');
 
     const expected = new Set(deliveries.flatMap((d) => d.externalIds));
     await waitFor('the queue to drain', () => queue.drained(), 60_000);

@@ -40,10 +40,7 @@ export interface RedisOptions {
  * rate-limit hits of webhooks arriving together) share one write.
  */
 export function connectProducer(target: RedisTarget, outage: DependencyOutage): RedisClient {
-  return watchRedisClient(
-    createRedisClient(target, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, enableAutoPipelining: true }),
-    outage,
-  );
+  return watchRedisClient(createRedisClient(target, { ...BULLMQ_PRODUCER, lazyConnect: false, enableAutoPipelining: true }), outage);
 }
 
 /**

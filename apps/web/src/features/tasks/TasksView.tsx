@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import type { AttritionSign, Partner, TaskKind, TaskSeverity, TaskView } from '../../api/contract';
 import { ATTRITION_SIGNS, TASK_KINDS } from '../../api/contract';
@@ -27,18 +27,30 @@ export function TasksView() {
   const [sign, setSign] = useState<AttritionSign | ''>('');
   const [error, setError] = useState<string | null>(null);
 
+  // While the lists load, the tasks events bring meanwhile: newer than what the lists answer.
+  const placedWhileLoading = useRef<Map<string, TaskView> | null>(null);
+  const shows = useCallback((task: TaskView) => isOpen(task) && (!kind || task.kind === kind), [kind]);
+
   useEffect(() => {
     let current = true;
+    const placed = new Map<string, TaskView>();
+    placedWhileLoading.current = placed;
     Promise.all([
       api.all<TaskView>('/api/tasks', { status: 'open', kind }, 2000),
       api.all<TaskView>('/api/tasks', { status: 'in_progress', kind }, 2000),
     ])
-      .then(([open, started]) => current && setTasks([...open, ...started]))
-      .catch((failure: Error) => current && setError(failure.message));
+      .then(([open, started]) => {
+        if (!current) return;
+        setTasks([...[...open, ...started].filter((task) => !placed.has(task.id)), ...[...placed.values()].filter(shows)]);
+      })
+      .catch((failure: Error) => current && setError(failure.message))
+      .finally(() => {
+        if (placedWhileLoading.current === placed) placedWhileLoading.current = null;
+      });
     return () => {
       current = false;
     };
-  }, [api, kind, resyncKey]);
+  }, [api, kind, resyncKey, shows]);
 
   useEffect(() => {
     // Only admins may list partners; an agent's Tasks view simply has no partner choice.
@@ -46,9 +58,11 @@ export function TasksView() {
   }, [api, agent.role]);
 
   const place = useCallback(
-    (task: TaskView) =>
-      setTasks((known) => [...known.filter((t) => t.id !== task.id), ...(isOpen(task) && (!kind || task.kind === kind) ? [task] : [])]),
-    [kind],
+    (task: TaskView) => {
+      placedWhileLoading.current?.set(task.id, task);
+      setTasks((known) => [...known.filter((t) => t.id !== task.id), ...(shows(task) ? [task] : [])]);
+    },
+    [shows],
   );
   useAgentEvent('task.created', ({ task }) => place(task));
   useAgentEvent('task.updated', ({ task }) => place(task));

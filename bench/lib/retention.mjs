@@ -1,7 +1,8 @@
 // The retention scenario (hub only): does the scan stay linear in the number of customers, and is
 // live SMS still quick while it runs? On one hub: --retention-small customers are seeded with
 // --retention-interactions each (bench/lib/retention-seed.mjs) and scanned, then the rest up to
-// --retention-large and scanned again, while the same SMS load as the idle pass runs. Rows:
+// --retention-large and scanned again; both scans run while the same SMS load as the idle pass
+// runs, so the two sizes are timed under the same conditions. Rows:
 // `retention-idle` (SMS alone) and `retention-scan` (SMS during the large scan), which carries
 // both scan times, their ratio and the p99 ratio.
 import fs from 'node:fs';
@@ -58,39 +59,44 @@ export async function runRetention(round, ctx, opt) {
         opt,
       });
 
+    // A scan while the load generator sends SMS at `rate` and its agent socket hears every event,
+    // as both scans are timed: the same load at both sizes, so their ratio is the scan's own growth.
+    const scanDuringSms = async (phase, expectSec) => {
+      const logFile = file(`loadgen-${phase}.log`);
+      const run = sms(phase, rate * expectSec, 0);
+      let ended = false;
+      run.then(
+        () => (ended = true),
+        () => (ended = true),
+      );
+      const sending = () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('agent socket connected');
+      await waitFor('the load generator\u2019s agent socket', () => ended || sending(), { timeoutMs: 300_000 });
+      const startMs = Date.now();
+      const result = await scan();
+      const endMs = Date.now();
+      const load = await run;
+      if (!load.result) throw loadgenFailed(`${id} (during the ${phase})`, load.exit, logFile, top.crashed());
+      return { scan: result, load, startMs, endMs };
+    };
     const seedSmallSec = await seed(0, small);
-    const smallScan = await scan();
+    const smallRun = await scanDuringSms('small-scan', opt.rateSeconds);
+    const smallScan = smallRun.scan;
     log(`${id}: scan of ${small} customers: ${smallScan.seconds} s, ${smallScan.tasksCreated} tasks`);
     const seedLargeSec = await seed(small, large);
-
     // Phase 1: SMS alone.
     const messages = Math.min(opt.messages, rate * opt.rateSeconds);
     await snapshotCpu(file('cpu0.json'));
     const idle = await sms('idle', messages, opt.warmup);
     await snapshotCpu(file('cpu1.json'));
     if (!idle.result) throw loadgenFailed(`${id} (idle)`, idle.exit, file('loadgen-idle.log'), top.crashed());
-
     // Phase 2: the same SMS rate for as long as the large scan should take if it is linear, and
     // the scan once the load generator's agent socket is connected (it sends right after).
     const expectSec = Math.max(opt.rateSeconds, Math.ceil(smallScan.seconds * (large / small) * 1.2));
     await snapshotCpu(file('cpu2.json'));
-    const busyRun = sms('scan', rate * expectSec, 0);
-    let busyEnded = false;
-    busyRun.then(
-      () => (busyEnded = true),
-      () => (busyEnded = true),
-    );
-    const sending = () =>
-      fs.existsSync(file('loadgen-scan.log')) && fs.readFileSync(file('loadgen-scan.log'), 'utf8').includes('agent socket connected');
-    await waitFor('the load generator\u2019s agent socket', () => busyEnded || sending(), { timeoutMs: 300_000 });
-    const scanStartMs = Date.now();
-    const largeScan = await scan();
-    const scanEndMs = Date.now();
+    const largeRun = await scanDuringSms('scan', expectSec);
+    const { scan: largeScan, load: busy, startMs: scanStartMs, endMs: scanEndMs } = largeRun;
     log(`${id}: scan of ${large} customers: ${largeScan.seconds} s, ${largeScan.tasksCreated} tasks`);
-    const busy = await busyRun;
     await snapshotCpu(file('cpu3.json'));
-    if (!busy.result) throw loadgenFailed(`${id} (during the scan)`, busy.exit, file('loadgen-scan.log'), top.crashed());
-
     const pids = top.pids();
     const cpuIdle = await diffCpu(file('cpu0.json'), file('cpu1.json'), pids);
     const cpuBusy = await diffCpu(file('cpu2.json'), file('cpu3.json'), pids);

@@ -64,7 +64,7 @@ export class RetentionEvaluationService {
     allCustomers = false,
   ): Promise<EvaluationOutcome> {
     if (!ids.length) return { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [] };
-    const rows = await readCustomerFacts(this.db, ids, now, phase);
+    const rows = await readCustomerFacts(this.db, ids, now, phase, this.thresholds);
     const stages: StageWrite[] = [];
     const tasks: TaskWrite[] = [];
     for (const row of rows) {

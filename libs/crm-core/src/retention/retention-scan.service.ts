@@ -40,10 +40,7 @@ export class RetentionScanService {
     private readonly pace: ScanPace = SCAN_PACE,
   ) {}
 
-  async scan(
-    now: Date,
-    onBatch: (outcome: EvaluationOutcome) => Promise<void> = async () => undefined,
-  ): Promise<ScanResult> {
+  async scan(now: Date, onBatch: (outcome: EvaluationOutcome) => Promise<void> = async () => undefined): Promise<ScanResult> {
     const { batchSize, restPerBusy } = this.pace;
     const result: ScanResult = { evaluated: 0, tasksCreated: 0 };
     let after = '00000000-0000-0000-0000-000000000000';

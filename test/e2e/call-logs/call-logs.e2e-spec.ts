@@ -92,6 +92,26 @@ describe('POST /api/call-logs', () => {
     ).toBe(1000);
   });
 
+  it('queues imports sent at once one after the other, each whole, with overlapping items counted once', async () => {
+    // Three imports of 250 (each queued in chunks of 100, one import at a time); the third
+    // repeats half of the first, sent together with it.
+    const first = Array.from({ length: 250 }, (_, i) => callLog(20_000 + i));
+    const second = Array.from({ length: 250 }, (_, i) => callLog(21_000 + i));
+    const third = [...first.slice(0, 125), ...Array.from({ length: 125 }, (_, i) => callLog(22_000 + i))];
+    const answers = await Promise.all([post(first), post(second), post(third)]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const bodies = answers.map((a) => a.body as { accepted: number; duplicates: number });
+    expect(bodies.map((b) => b.accepted + b.duplicates)).toEqual([250, 250, 250]);
+    // A repeated item is a duplicate if the worker stored it before the third import was looked
+    // up, otherwise accepted again and queued once under its own job id: either way, stored once.
+    expect(bodies[0].accepted + bodies[1].accepted).toBe(500);
+    expect(bodies[2].accepted).toBeGreaterThanOrEqual(125);
+    const externalIds = [...new Set([...first, ...second, ...third].map((log) => log.externalId))];
+    await waitFor('625 interactions', async () => (await storedOf(externalIds)) === 625, 60_000);
+    await sentinel();
+    expect(await storedOf(externalIds)).toBe(625);
+  });
+
   it('counts an item repeated within one request as a duplicate', async () => {
     const log = callLog(5000);
     expect((await post([log, log])).body).toEqual({ accepted: 1, duplicates: 1 });

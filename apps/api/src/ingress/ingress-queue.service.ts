@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { InboundInteraction } from '@omnihub/channels';
@@ -13,6 +14,9 @@ export interface EnqueueOutcome {
 
 /** Requests carrying more items than this are imports: they queue apart from live traffic. */
 const BULK_THRESHOLD = 10;
+/** An import is queued this many items at a time, and rests this many times as long as each took. */
+const IMPORT_CHUNK = 100;
+const IMPORT_REST_PER_BUSY = 1;
 
 /**
  * Every channel's way in: accepting an item means it is durably queued for the worker, which
@@ -23,6 +27,8 @@ const BULK_THRESHOLD = 10;
 export class IngressQueue {
   private readonly logger = new Logger(IngressQueue.name);
   private readonly webhookAdds = new AddCoalescer<IngestJob>((jobs) => this.addJobs(this.live, jobs));
+  /** The import being queued; the next one waits for it. */
+  private importLane: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectQueue(INGEST_QUEUE) private readonly live: Queue<IngestJob>,
@@ -33,14 +39,35 @@ export class IngressQueue {
 
   /** A batch (call logs): items already stored, or repeated within the request, are duplicates. */
   async enqueue(items: InboundInteraction[]): Promise<EnqueueOutcome> {
+    if (items.length <= BULK_THRESHOLD) return this.queueBatch(items, this.live);
+    // An import, one at a time per api instance, a chunk at a time, resting between chunks: queued
+    // flat out, four 1,000-item imports in flight held the event loop and Redis for long
+    // stretches, and live webhooks waited behind them for seconds (bench, isolation scenario).
+    // The worker drains imports at its own set rate anyway (WORKER_BULK_RATE).
+    const turn = this.importLane.then(() => this.queueBatch(items, this.bulk, IMPORT_REST_PER_BUSY));
+    this.importLane = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async queueBatch(items: InboundInteraction[], queue: Queue<IngestJob>, restPerBusy = 0): Promise<EnqueueOutcome> {
+    const rest = async (since: number) => {
+      if (restPerBusy > 0) await sleep((performance.now() - since) * restPerBusy);
+    };
+    const lookedUp = performance.now();
     const stored = await this.durably('look up', () => this.storedIds(items));
+    await rest(lookedUp);
     const fresh = new Map<string, IngestJob>();
     for (const item of items) {
       const job = identified(item);
       if (!stored.has(job.id)) fresh.set(job.id, job);
     }
-    const queue = items.length > BULK_THRESHOLD ? this.bulk : this.live;
-    await this.durably('queue', () => this.addJobs(queue, [...fresh.values()]));
+    const jobs = [...fresh.values()];
+    for (let start = 0; start < jobs.length; start += IMPORT_CHUNK) {
+      const chunkStarted = performance.now();
+      const kept = start > 0 ? `the first ${start} items were queued, and sending them again adds nothing twice` : undefined;
+      await this.durably('queue', () => this.addJobs(queue, jobs.slice(start, start + IMPORT_CHUNK)), kept);
+      await rest(chunkStarted);
+    }
     return { accepted: fresh.size, duplicates: items.length - fresh.size };
   }
 
@@ -66,13 +93,13 @@ export class IngressQueue {
     await this.replication.settle(queue);
   }
 
-  /** Redis or PostgreSQL down: the sender gets a 503 it can retry, and knows nothing was kept. */
-  private async durably<T>(what: string, step: () => Promise<T>): Promise<T> {
+  /** Redis or PostgreSQL down: the sender gets a 503 it can retry, and knows what was kept. */
+  private async durably<T>(what: string, step: () => Promise<T>, kept = 'nothing was stored'): Promise<T> {
     try {
       return await step();
     } catch (error) {
       this.logger.error(`could not ${what}: ${(error as Error).message}`);
-      throw new ServiceUnavailableException('The hub could not queue the request right now; nothing was stored. Retry shortly.');
+      throw new ServiceUnavailableException(`The hub could not queue the request right now; ${kept}. Retry shortly.`);
     }
   }
 

@@ -79,8 +79,7 @@ export async function runRetention(round, ctx, opt) {
       return { scan: result, load, startMs, endMs };
     };
     const seedSmallSec = await seed(0, small);
-    const smallRun = await scanDuringSms('small-scan', opt.rateSeconds);
-    const smallScan = smallRun.scan;
+    const { scan: smallScan } = await scanDuringSms('small-scan', opt.rateSeconds);
     log(`${id}: scan of ${small} customers: ${smallScan.seconds} s, ${smallScan.tasksCreated} tasks`);
     const seedLargeSec = await seed(small, large);
     // Phase 1: SMS alone.
@@ -93,8 +92,7 @@ export async function runRetention(round, ctx, opt) {
     // the scan once the load generator's agent socket is connected (it sends right after).
     const expectSec = Math.max(opt.rateSeconds, Math.ceil(smallScan.seconds * (large / small) * 1.2));
     await snapshotCpu(file('cpu2.json'));
-    const largeRun = await scanDuringSms('scan', expectSec);
-    const { scan: largeScan, load: busy, startMs: scanStartMs, endMs: scanEndMs } = largeRun;
+    const { scan: largeScan, load: busy, startMs: scanStartMs, endMs: scanEndMs } = await scanDuringSms('scan', expectSec);
     log(`${id}: scan of ${large} customers: ${largeScan.seconds} s, ${largeScan.tasksCreated} tasks`);
     await snapshotCpu(file('cpu3.json'));
     const pids = top.pids();

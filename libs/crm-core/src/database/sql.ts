@@ -4,6 +4,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 /** Either the pool or a transaction's manager: services run the same SQL inside or outside one. */
 export type Db = DataSource | EntityManager;
 
+/** `work` in a transaction: a new one on the pool, or the caller's own. */
+export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db instanceof DataSource ? db.transaction(work) : work(db);
+}
+
 /** Rows of any statement, including UPDATE .. RETURNING (which TypeORM's plain query() wraps). */
 export async function queryRows<T>(db: Db, text: string, params: unknown[] = []): Promise<T[]> {
   if (db instanceof DataSource) {

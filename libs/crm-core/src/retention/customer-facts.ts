@@ -1,6 +1,5 @@
 import { CUSTOMER_COLUMNS, type CustomerRow, type LifecycleStage } from '../customers/customer.view';
-import { DataSource } from 'typeorm';
-import { queryPrepared, queryRows, type Db } from '../database/sql';
+import { inTransaction, queryPrepared, queryRows, type Db } from '../database/sql';
 import type { AttritionFacts, AttritionSign, AttritionThresholds, RevealedBy } from './attrition.rules';
 
 /** The customer as agents see it, and what the rules read about it. */
@@ -173,9 +172,4 @@ export function toAttritionFacts(row: CustomerFactsRow): AttritionFacts {
         ? { id: row.account_id, activeBuyers90d: row.active_buyers_90d, activeBuyersPrior90d: row.active_buyers_prior_90d }
         : null,
   };
-}
-
-/** `work` in a transaction: a new one on the pool, or the caller's own. */
-function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return db instanceof DataSource ? db.transaction(work) : work(db);
 }

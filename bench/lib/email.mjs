@@ -1,19 +1,20 @@
 // The email scenario (hub only; issue 15): how fast does the hub take 20 KB mails compared with SMS?
 // In one run on one hub: an SMS `max` pass with the shared load generator, then --email-count mails
 // (multipart/alternative text + HTML, a small attachment) as fast as possible through the webhook
-// (POST /webhooks/email, raw message/rfc822), then through SMTP to the api's listener (nodemailer,
+// (POST /webhooks/email, raw message/rfc822), then through SMTP to the api's listener (plain SMTP,
 // a pool of --smtp-connections), then through both at once. Each mail is timed from its send to
 // the `interaction.created` whose externalId is its Message-ID, on an agent socket. Four rows:
 // `email-sms`, `email-webhook`, `email-smtp`, `email-both`; each email row carries its msg/s ÷ the
 // SMS pass's.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import nodemailer from 'nodemailer';
 import { connectAgent, percentiles } from './agent-socket.mjs';
 import { diffCpu, monoUs, snapshotCpu } from './cpu.mjs';
 import { buildMail } from './email-mail.mjs';
 import { loadgenFailed, runLoadgen } from './loadgen.mjs';
+import { dotStuffed, smtpPool } from './smtp-client.mjs';
 import { freePort } from './procs.mjs';
 import { loadFigures, pgPerMsg, r2 } from './scenario.mjs';
 import { dbFigures, flushRedisDb, pgStats, redisFigures, resetStores } from './stores.mjs';
@@ -60,27 +61,26 @@ export async function runEmail(round, ctx, opt) {
   }
 
   const agent = await connectAgent(top.base, (i) => i.externalId);
-  const smtp = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: smtpPort,
-    secure: false,
-    ignoreTLS: true,
-    pool: true,
-    maxConnections: e.smtpConnections,
-    maxMessages: Infinity,
-  });
-  const mail = (i) => buildMail(i, { tag: `r${round}`, customers: opt.customers, bytes: e.bytes, attachmentBytes: e.attachmentBytes });
-  const sender = { base: top.base, smtp, mail, concurrency: e.concurrency, smtpInFlight: 2 * e.smtpConnections };
+  const smtp = smtpPool('127.0.0.1', smtpPort, e.smtpConnections);
+  // Mails are built before their pass, so that the pass times and counts only their sending.
+  const mails = (start, count) =>
+    Array.from({ length: count }, (_, k) => {
+      const m = buildMail(start + k, { tag: `r${round}`, customers: opt.customers, bytes: e.bytes, attachmentBytes: e.attachmentBytes });
+      return { ...m, stuffed: dotStuffed(m.raw) };
+    });
+  const webhook = new http.Agent({ keepAlive: true, maxSockets: e.concurrency });
+  const sender = { base: top.base, smtp, webhook, concurrency: e.concurrency, smtpInFlight: 2 * e.smtpConnections };
   const passes = [];
   try {
     // Warm-up, unmeasured: the first mails pay for the parser's and the queries' first runs.
     const warmup = Math.min(opt.warmup, 200);
-    if (warmup) await emailPass('both', 0, warmup, sender, agent);
+    if (warmup) await emailPass('both', 0, mails(0, warmup), sender, agent);
     let next = warmup;
     for (const kind of PASSES) {
+      const batch = mails(next, e.count);
       await snapshotCpu(file(`cpu-${kind}0.json`));
       const cpuStart = process.cpuUsage();
-      const pass = await emailPass(kind, next, e.count, sender, agent);
+      const pass = await emailPass(kind, next, batch, sender, agent);
       const own = process.cpuUsage(cpuStart);
       await snapshotCpu(file(`cpu-${kind}1.json`));
       passes.push({ kind, ...pass, loadgenCpuSec: (own.user + own.system) / 1e6 });
@@ -88,6 +88,7 @@ export async function runEmail(round, ctx, opt) {
     }
   } finally {
     smtp.close();
+    webhook.destroy();
     agent.close();
   }
   window.endUs = monoUs();
@@ -153,10 +154,11 @@ export async function runEmail(round, ctx, opt) {
 }
 
 /**
- * Sends the mails start … start+count-1, as fast as `sender` allows: by the webhook, by SMTP, or
+ * Sends `mails` (numbered from `start`) as fast as `sender` allows: by the webhook, by SMTP, or
  * both (even mails by the webhook, odd ones by SMTP), then waits for their events.
  */
-async function emailPass(kind, start, count, { base, smtp, mail, concurrency, smtpInFlight }, agent) {
+async function emailPass(kind, start, mails, { base, smtp, webhook, concurrency, smtpInFlight }, agent) {
+  const count = mails.length;
   const byWay = { webhook: [], smtp: [] };
   for (let i = start; i < start + count; i++) byWay[kind === 'both' ? (i % 2 ? 'smtp' : 'webhook') : kind].push(i);
   const sentAt = new Map(); // Message-ID → performance.now() at its send
@@ -169,22 +171,17 @@ async function emailPass(kind, start, count, { base, smtp, mail, concurrency, sm
   const startedAt = new Date().toISOString();
 
   const sendOne = async (way, i) => {
-    const { messageId, from, raw } = mail(i);
+    const { messageId, from, raw, stuffed } = mails[i - start];
     bytes += raw.length;
     const t = performance.now();
     sentAt.set(messageId, t);
     let error = null;
     try {
       if (way === 'webhook') {
-        const res = await fetch(`${base}/webhooks/email`, {
-          method: 'POST',
-          headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRETS.emailWebhookToken}` },
-          body: raw,
-        });
-        await res.arrayBuffer();
-        if (res.status !== 202) error = `HTTP ${res.status}`;
+        const status = await postMail(`${base}/webhooks/email`, raw, webhook);
+        if (status !== 202) error = `HTTP ${status}`;
       } else {
-        await smtp.sendMail({ envelope: { from, to: ['support@bench.test'] }, raw });
+        await smtp.send(from, 'support@bench.test', stuffed);
       }
     } catch (err) {
       error = way === 'smtp' && err.responseCode ? `SMTP ${err.responseCode}` : `${way} ${err.code ?? err.message}`;
@@ -227,6 +224,31 @@ async function emailPass(kind, start, count, { base, smtp, mail, concurrency, sm
     e2eMs: percentiles(latencies),
     sendMs: percentiles(sendMs),
   };
+}
+
+/** POSTs one raw mail as a relay would; node:http on a keep-alive agent costs the load generator little. */
+function postMail(url, raw, agent) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'message/rfc822',
+          'content-length': raw.length,
+          authorization: `Bearer ${SECRETS.emailWebhookToken}`,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(raw);
+  });
 }
 
 /** One email pass's row figures, in the shape the report reads for every scenario. */

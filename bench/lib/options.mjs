@@ -54,7 +54,7 @@ hub/floor for every figure (medians over rounds).
   --email-bytes N         email: size of each mail, bytes (default 20480)
   --email-attachment-bytes N  email: size of its attachment before base64, bytes (default 2048)
   --email-concurrency N   email: webhook requests in flight (default 16)
-  --smtp-connections N    email: SMTP connections (nodemailer pool), two mails queued per connection
+  --smtp-connections N    email: SMTP connections (bench/lib/smtp-client.mjs), two mails queued per connection
                           (default 8)
   --chat-visitors N       chat: visitor sockets connected to one hub (default 1000)
   --chat-rate R           chat: messages/s offered in total, and the SMS rate it is compared with

@@ -196,6 +196,20 @@ describe('Email inbound: the SMTP listener and POST /webhooks/email', () => {
     expect(await hub.count("SELECT count(*) AS n FROM interactions WHERE text = 'No id on this one'")).toBe(1);
   });
 
+  it('judges a mail\u2019s intent by what the customer wrote now, not by the history it quotes', async () => {
+    await postWebhook(
+      plainEmail('Thanks, all sorted now.\n\nOn Mon, Ann <ann@example.com> wrote:\n> My parcel never arrived, I want a refund', {
+        messageId: '<intent-quoted@example.com>',
+      }),
+    );
+    await postWebhook(plainEmail('My kettle arrived broken.', { messageId: '<intent-new@example.com>' }));
+    const intentOf = async (messageId: string) =>
+      (await hub.db.query<{ intent: string }>('SELECT intent FROM interactions WHERE id = $1', [(await storedByMessageId(messageId)).id]))
+        .rows[0].intent;
+    expect(await intentOf('<intent-quoted@example.com>')).toBe('other');
+    expect(await intentOf('<intent-new@example.com>')).toBe('complaint');
+  });
+
   it('stores the same Message-ID by webhook twice and by SMTP as one interaction', async () => {
     const raw = plainEmail('Once only', { messageId: '<same@example.com>' });
     const first = await postWebhook(raw);

@@ -1,4 +1,4 @@
-import { classifyIntent } from './intent.rules';
+import { classifyIntent, INTENT_TEXT_CHARS } from './intent.rules';
 
 describe('classifyIntent', () => {
   it('a complaint by its words', () => {
@@ -21,6 +21,11 @@ describe('classifyIntent', () => {
   });
   it('anything else', () => {
     expect(classifyIntent('Thanks, all good')).toBe('other');
+  });
+  it('judges a long message by its opening', () => {
+    const filler = 'Thanks for the quick delivery last time. '.repeat(Math.ceil(INTENT_TEXT_CHARS / 40));
+    expect(classifyIntent(`${filler} My parcel never arrived`)).toBe('other');
+    expect(classifyIntent(`My parcel never arrived. ${filler}`)).toBe('complaint');
   });
   it('an unknown language falls back to the English rules', () => {
     expect(classifyIntent('What is the price?', 'xx')).toBe('enquiry');

@@ -33,8 +33,15 @@ export const INTENT_RULES: Readonly<Record<string, IntentRuleSet>> = {
 
 const sentiment = new Sentiment();
 
-export function classifyIntent(text: string, language = 'en', rules: Readonly<Record<string, IntentRuleSet>> = INTENT_RULES): Intent {
+/**
+ * A message says what it is about in its opening; judging no more than this bounds the cost of a
+ * long mail (the sentiment score reads every word, and a 25 MiB mail would hold a worker for seconds).
+ */
+export const INTENT_TEXT_CHARS = 2000;
+
+export function classifyIntent(whole: string, language = 'en', rules: Readonly<Record<string, IntentRuleSet>> = INTENT_RULES): Intent {
   const set = rules[language] ?? rules.en;
+  const text = whole.length > INTENT_TEXT_CHARS ? whole.slice(0, INTENT_TEXT_CHARS) : whole;
   const matched = set.rules.find((rule) => rule.when.test(text))?.intent;
   if (matched === 'complaint') return matched;
   if (text.trim() && sentiment.analyze(text, { language: 'en' }).score <= set.complaintAtOrBelow) return 'complaint';

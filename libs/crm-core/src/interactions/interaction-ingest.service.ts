@@ -180,7 +180,8 @@ export class InteractionIngestService {
 
   private intentOf(item: InboundInteraction): Intent | null {
     if (item.direction !== 'inbound' || item.kind === 'note') return null;
-    return this.channels.find(item.channel)?.ingest?.intentOf?.(item) ?? classifyIntent(item.text);
+    // An email is judged by what the customer wrote now (its preview source), not by the history it quotes.
+    return this.channels.find(item.channel)?.ingest?.intentOf?.(item) ?? classifyIntent(item.preview ?? item.text);
   }
 }
 

@@ -120,6 +120,12 @@ describe('parseEmail', () => {
     expect(item.text).toContain('> Your order ships today.');
   });
 
+  it('previews the start of a long reply with its whitespace collapsed', async () => {
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}`);
+    const item = await interactionOf(plainEmail(`  ${words.join(' \n\t ')}\n\nOn Tue, Support wrote:\n> earlier`));
+    expect(item.preview).toBe(words.join(' ').slice(0, 1000));
+  });
+
   it('marks auto-replies and bulk mail as automatic', async () => {
     const cases: Array<[header: string, reason: string]> = [
       ['Auto-Submitted: auto-replied', 'Auto-Submitted: auto-replied'],

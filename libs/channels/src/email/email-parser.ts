@@ -53,7 +53,7 @@ export async function parseEmail(raw: Buffer, { receivedAt, via }: EmailInboundC
     };
   }
   const html = mail.html ? sanitizeEmailHtml(mail.html).trim() : null;
-  const text = (mail.text?.trim() ? mail.text : html ? textOfSanitizedHtml(html) : '').replace(/\s+$/, '');
+  const text = (mail.text?.trim() ? mail.text : html ? textOfSanitizedHtml(html) : '').trimEnd();
   const messageId = messageIdsIn(mail.messageId)[0] ?? contentIdOf(mail, text);
   const inReplyTo = messageIdsIn(mail.inReplyTo);
   const references = messageIdsIn(mail.references);
@@ -103,7 +103,13 @@ export async function parseEmail(raw: Buffer, { receivedAt, via }: EmailInboundC
 const PREVIEW_SOURCE_CHARS = 1000;
 
 function previewSourceOf(latest: string): string {
-  return latest.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_SOURCE_CHARS);
+  // Word by word up to the limit: collapsing the whitespace of a whole long mail cost more than the rest of its preview.
+  let preview = '';
+  for (const [word] of latest.matchAll(/\S+/g)) {
+    preview = preview ? `${preview} ${word}` : word;
+    if (preview.length >= PREVIEW_SOURCE_CHARS) break;
+  }
+  return preview.slice(0, PREVIEW_SOURCE_CHARS);
 }
 
 function firstAddress(header: AddressObject | AddressObject[] | undefined): { address: string; name?: string } | undefined {

@@ -24,13 +24,24 @@ function filler(n, i) {
 
 const wrap = (b64) => b64.match(/.{1,76}/g).join('\r\n');
 
+/** Senders take turns in groups this large, so that no sender has two mails in flight at once. */
+const SENDER_GROUP = 200;
+
 /**
- * The mail number `i` of the run `tag`: from one of `customers` senders, `bytes` long in total (the
- * text part about 40 % of what the headers and the attachment leave, the HTML part the rest), with
- * an `attachmentBytes` attachment.
+ * Who sends mail `i` when each sender sends `perSender` mails, as each SMS customer sends
+ * messages/customers: senders 0–199 take turns for the first 200 × perSender mails, then 200–399,
+ * and so on. A pass then meets as many new customers per mail as the SMS pass does (one in
+ * perSender), not a new customer with every mail.
  */
-export function buildMail(i, { tag, customers, bytes, attachmentBytes }) {
-  const c = i % customers;
+export const senderOf = (i, perSender) => Math.floor(i / (SENDER_GROUP * perSender)) * SENDER_GROUP + (i % SENDER_GROUP);
+
+/**
+ * The mail number `i` of the run `tag`: from sender `senderOf(i, perSender)`, `bytes` long in
+ * total (the text part about 40 % of what the headers and the attachment leave, the HTML part the
+ * rest), with an `attachmentBytes` attachment.
+ */
+export function buildMail(i, { tag, perSender, bytes, attachmentBytes }) {
+  const c = senderOf(i, perSender);
   const messageId = `<bench-${tag}-${i}@bench.test>`;
   const attachment = attachmentOf(i, attachmentBytes);
   const head = [

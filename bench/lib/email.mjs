@@ -62,10 +62,12 @@ export async function runEmail(round, ctx, opt) {
 
   const agent = await connectAgent(top.base, (i) => i.externalId);
   const smtp = smtpPool('127.0.0.1', smtpPort, e.smtpConnections);
-  // Mails are built before their pass, so that the pass times and counts only their sending.
+  // Mails are built before their pass, so that the pass times and counts only their sending. Each
+  // sender sends as many mails as each SMS customer sends messages.
+  const perSender = Math.max(1, Math.round(opt.messages / opt.customers));
   const mails = (start, count) =>
     Array.from({ length: count }, (_, k) => {
-      const m = buildMail(start + k, { tag: `r${round}`, customers: opt.customers, bytes: e.bytes, attachmentBytes: e.attachmentBytes });
+      const m = buildMail(start + k, { tag: `r${round}`, perSender, bytes: e.bytes, attachmentBytes: e.attachmentBytes });
       return { ...m, stuffed: dotStuffed(m.raw) };
     });
   const webhook = new http.Agent({ keepAlive: true, maxSockets: e.concurrency });
@@ -73,7 +75,7 @@ export async function runEmail(round, ctx, opt) {
   const passes = [];
   try {
     // Warm-up, unmeasured: the first mails pay for the parser's and the queries' first runs.
-    const warmup = Math.min(opt.warmup, 200);
+    const warmup = opt.warmup;
     if (warmup) await emailPass('both', 0, mails(0, warmup), sender, agent);
     let next = warmup;
     for (const kind of PASSES) {
@@ -103,7 +105,7 @@ export async function runEmail(round, ctx, opt) {
   await top.stop();
   const pgs = await pgStats(ctx.admin, side);
   await flushRedisDb(side);
-  const processed = opt.messages + opt.warmup + Math.min(opt.warmup, 200) + PASSES.length * e.count;
+  const processed = opt.messages + 2 * opt.warmup + PASSES.length * e.count;
   if (opt.profile)
     fs.writeFileSync(
       path.join(top.profDir, 'window.json'),

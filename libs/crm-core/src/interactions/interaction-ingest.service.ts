@@ -180,7 +180,7 @@ export class InteractionIngestService {
 
   private intentOf(item: InboundInteraction): Intent | null {
     if (item.direction !== 'inbound' || item.kind === 'note') return null;
-    // An email is judged by what the customer wrote now (its preview source), not by the history it quotes.
+    // Judged by what the customer wrote now (the preview source a plug-in gives), not by the history it quotes.
     return this.channels.find(item.channel)?.ingest?.intentOf?.(item) ?? classifyIntent(item.preview ?? item.text);
   }
 }

@@ -88,5 +88,7 @@ export function smtpPool(host, port, connections) {
 
 /** A message as DATA carries it: a leading dot doubled on every line (RFC 5321 4.5.2). */
 export function dotStuffed(raw) {
-  return Buffer.from(raw.toString('latin1').replace(/(^|\r\n)\./g, '$1..'), 'latin1');
+  const text = raw.toString('latin1');
+  const stuffed = text.replace(/(^|\r\n)\./g, '$1..');
+  return stuffed === text ? raw : Buffer.from(stuffed, 'latin1');
 }

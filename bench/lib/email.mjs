@@ -150,7 +150,12 @@ export async function runEmail(round, ctx, opt) {
     startedAt: p.startedAt,
     messages: e.count,
     warmup: 0,
-    httpConcurrency: p.kind === 'smtp' ? e.smtpConnections : p.kind === 'webhook' ? e.concurrency : e.concurrency + e.smtpConnections,
+    httpConcurrency:
+      p.kind === 'smtp'
+        ? e.smtpConnections
+        : p.kind === 'webhook'
+          ? e.concurrency
+          : Math.ceil(e.concurrency / 2) + Math.ceil(e.smtpConnections / 2),
     ...emailFigures(p, cpus[k], pids),
     emailToSms: typeof smsPerSec === 'number' && smsPerSec > 0 && p.e2ePerSec != null ? r2(p.e2ePerSec / smsPerSec) : null,
     mailKB: r2(p.bytes / Math.max(1, p.sent) / 1024),
@@ -206,7 +211,9 @@ async function emailPass(kind, start, mails, { base, smtp, webhook, concurrency,
     Array.from({ length: Math.min(n, byWay[way].length) }, async () => {
       for (let i = byWay[way].shift(); i !== undefined; i = byWay[way].shift()) await sendOne(way, i);
     });
-  await Promise.all([...lanes('webhook', concurrency), ...lanes('smtp', smtpInFlight)]);
+  // Both ways at once share the in-flight count each way has alone.
+  const share = kind === 'both' ? 0.5 : 1;
+  await Promise.all([...lanes('webhook', Math.ceil(concurrency * share)), ...lanes('smtp', Math.ceil(smtpInFlight * share))]);
   const sentMs = performance.now() - t0;
   await agent.drain(accepted, 120_000);
 

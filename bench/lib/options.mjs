@@ -53,9 +53,10 @@ hub/floor for every figure (medians over rounds).
   --email-count N         email: mails per pass (webhook, SMTP, both), default 2000
   --email-bytes N         email: size of each mail, bytes (default 20480)
   --email-attachment-bytes N  email: size of its attachment before base64, bytes (default 2048)
-  --email-concurrency N   email: webhook requests in flight (default 16)
+  --email-concurrency N   email: webhook requests in flight (default: --http-concurrency, as the SMS pass)
   --smtp-connections N    email: SMTP connections (bench/lib/smtp-client.mjs), two mails queued per connection
-                          (default 8)
+                          (default: --http-concurrency, at most 90); the both pass uses half of each, so
+                          as many mails are in flight in every pass as SMS messages in the SMS pass
   --chat-visitors N       chat: visitor sockets connected to one hub (default 1000)
   --chat-rate R           chat: messages/s offered in total, and the SMS rate it is compared with
                           (default 300)
@@ -120,8 +121,8 @@ export function readOptions(argv) {
       'email-count': { type: 'string' },
       'email-bytes': { type: 'string', default: '20480' },
       'email-attachment-bytes': { type: 'string', default: '2048' },
-      'email-concurrency': { type: 'string', default: '16' },
-      'smtp-connections': { type: 'string', default: '8' },
+      'email-concurrency': { type: 'string' },
+      'smtp-connections': { type: 'string' },
       'chat-visitors': { type: 'string', default: '1000' },
       'chat-rate': { type: 'string', default: '300' },
       'chat-connect-concurrency': { type: 'string', default: '50' },
@@ -172,8 +173,8 @@ export function readOptions(argv) {
       count: int('email-count', a['email-count'] ?? (quick ? 300 : 2000), 1),
       bytes: int('email-bytes', a['email-bytes'], 1000),
       attachmentBytes: int('email-attachment-bytes', a['email-attachment-bytes'], 1),
-      concurrency: int('email-concurrency', a['email-concurrency'], 1),
-      smtpConnections: int('smtp-connections', a['smtp-connections'], 1, 90),
+      concurrency: int('email-concurrency', a['email-concurrency'] ?? a['http-concurrency'], 1),
+      smtpConnections: int('smtp-connections', a['smtp-connections'] ?? String(Math.min(90, Number(a['http-concurrency']))), 1, 90),
     },
     chat: {
       visitors: int('chat-visitors', a['chat-visitors'], 1),

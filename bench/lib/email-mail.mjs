@@ -33,7 +33,7 @@ const SENDER_GROUP = 200;
  * and so on. A pass then meets as many new customers per mail as the SMS pass does (one in
  * perSender), not a new customer with every mail.
  */
-export const senderOf = (i, perSender) => Math.floor(i / (SENDER_GROUP * perSender)) * SENDER_GROUP + (i % SENDER_GROUP);
+const senderOf = (i, perSender) => Math.floor(i / (SENDER_GROUP * perSender)) * SENDER_GROUP + (i % SENDER_GROUP);
 
 /**
  * The mail number `i` of the run `tag`: from sender `senderOf(i, perSender)`, `bytes` long in

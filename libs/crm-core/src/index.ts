@@ -38,6 +38,7 @@ export * from './extension/extension.rules';
 export * from './extension/extension.service';
 export * from './reports/retention-report.service';
 export * from './queues/queues';
+export * from './queues/background-pace';
 export * from './events/agent-events';
 export * from './config/environment';
 export * from './redis/redis.module';

@@ -1,8 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { InboundInteraction } from '@omnihub/channels';
-import { INGEST_BULK_QUEUE, INGEST_JOB, INGEST_QUEUE, ingestJobId, QueueReplication, queryRows, type IngestJob } from '@omnihub/crm-core';
+import {
+  INGEST_BULK_QUEUE,
+  INGEST_JOB,
+  INGEST_QUEUE,
+  ingestJobId,
+  QueueReplication,
+  queryRows,
+  restAfter,
+  type IngestJob,
+} from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AddCoalescer } from './add-coalescer';
@@ -50,12 +58,9 @@ export class IngressQueue {
   }
 
   private async queueBatch(items: InboundInteraction[], queue: Queue<IngestJob>, restPerBusy = 0): Promise<EnqueueOutcome> {
-    const rest = async (since: number) => {
-      if (restPerBusy > 0) await sleep((performance.now() - since) * restPerBusy);
-    };
     const lookedUp = performance.now();
     const stored = await this.durably('look up', () => this.storedIds(items));
-    await rest(lookedUp);
+    await restAfter(lookedUp, restPerBusy);
     const fresh = new Map<string, IngestJob>();
     for (const item of items) {
       const job = identified(item);
@@ -66,7 +71,7 @@ export class IngressQueue {
       const chunkStarted = performance.now();
       const kept = start > 0 ? `the first ${start} items were queued, and sending them again adds nothing twice` : undefined;
       await this.durably('queue', () => this.addJobs(queue, jobs.slice(start, start + IMPORT_CHUNK)), kept);
-      await rest(chunkStarted);
+      await restAfter(chunkStarted, restPerBusy);
     }
     return { accepted: fresh.size, duplicates: items.length - fresh.size };
   }

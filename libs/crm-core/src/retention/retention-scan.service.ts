@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
+import { restAfter } from '../queues/background-pace';
 import type { ExtensionService } from '../extension/extension.service';
 import { RetentionEvaluationService, type EvaluationOutcome } from './retention-evaluation.service';
 
@@ -58,7 +58,7 @@ export class RetentionScanService {
       result.tasksCreated += outcome.tasksCreated.length;
       await onBatch(outcome);
       after = ids[ids.length - 1];
-      if (restPerBusy > 0) await sleep((performance.now() - started) * restPerBusy);
+      await restAfter(started, restPerBusy);
     }
   }
 }

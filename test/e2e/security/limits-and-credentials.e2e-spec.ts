@@ -147,6 +147,22 @@ describe('limits and credentials across two api instances', () => {
       expect((await twilio(freshAddress())).status).toBe(403);
     });
 
+    it('counts webhooks that arrive together one by one: exactly the allowance gets through', async () => {
+      const address = freshAddress();
+      // Sent at once to one instance, they share one count in Redis; each still gets its own place.
+      const statuses = await Promise.all(
+        Array.from({ length: 9 }, async () => {
+          const answer = (await request(hub.api.url, 'POST', '/webhooks/twilio/sms', {
+            rawBody: '{}',
+            headers: { 'x-forwarded-for': address },
+          })) as JsonResponse;
+          return answer.status;
+        }),
+      );
+      expect(statuses.filter((status) => status === 403)).toHaveLength(6);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+    });
+
     it('does not echo the signed URL in the 403 for a bad Twilio signature', async () => {
       const refused = await request(hub.api.url, 'POST', '/webhooks/twilio/sms', {
         rawBody: '{}',

@@ -270,6 +270,46 @@ describe('the ingest function (PostgreSQL)', () => {
     expect(await callV2()).toEqual([]);
   });
 
+  it('keeps v3’s signature and its columns, for workers of the release before the facts came back with it', async () => {
+    const old = item();
+    // The id a worker of that release derives from the key: a redelivery brings the same one.
+    const id = randomUUID();
+    const callV3 = () =>
+      db.query(
+        'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)',
+        [
+          id,
+          'phone',
+          old.identity.address,
+          null,
+          'sms',
+          'inbound',
+          'message',
+          old.text,
+          null,
+          old.occurredAt,
+          old.externalId,
+          old.idempotencyKey,
+          'complaint',
+          {},
+          old.text,
+          '',
+          [],
+          null,
+          null,
+          null,
+          null,
+          null,
+          false,
+        ],
+      );
+    const [row] = await callV3();
+    expect(Object.keys(row)).toHaveLength(20);
+    expect(row).not.toHaveProperty('r_complaints_30d');
+    expect(row.r_customer_created).toBe(true);
+    expect(await callV3()).toEqual([]);
+  });
+
   it('re-applies the function’s source only when the file changed', async () => {
     const runner = db.createQueryRunner();
     try {

@@ -6,6 +6,8 @@ import { InteractionIngestService } from '@omnihub/crm-core/interactions/interac
 import { IntentNotApplicableError, IntentOverrideService } from '@omnihub/crm-core/interactions/intent-override.service';
 import { BusinessEventsService, type BusinessEventInput } from '@omnihub/crm-core/lifecycle/business-events.service';
 import { LifecycleHistoryService } from '@omnihub/crm-core/lifecycle/lifecycle-history.service';
+import { DEFAULT_ATTRITION_THRESHOLDS } from '@omnihub/crm-core/retention/attrition.rules';
+import { readCustomerFacts, type CustomerFactsRow } from '@omnihub/crm-core/retention/customer-facts';
 import { RetentionEvaluationService } from '@omnihub/crm-core/retention/retention-evaluation.service';
 import { RetentionIngestService } from '@omnihub/crm-core/retention/retention-ingest.service';
 import { RetentionScanService } from '@omnihub/crm-core/retention/retention-scan.service';
@@ -62,7 +64,8 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       metadata: {},
       ...overrides,
     };
-    const outcome = await ingest.ingest(item);
+    // As the worker calls them: a complaint's facts come back with the ingest.
+    const outcome = await ingest.ingest(item, { factsAt: NOW });
     if (outcome.status !== 'created') throw new Error('expected a new interaction');
     const retention = await afterIngest.afterIngest(item, {
       customerId: outcome.customer.id,
@@ -70,6 +73,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
       stage: outcome.customer.lifecycleStage,
       acquisitionStep: outcome.customer.acquisitionStep,
       stageBeforeRisk: outcome.customer.stageBeforeRisk,
+      facts: outcome.facts,
     });
     return { customerId: outcome.customer.id, retention };
   }
@@ -279,9 +283,44 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     // An item that can neither move the lifecycle nor reveal a sign: the ingest function alone.
     expect(await counted(short, 'hello again')).toBe(1);
     expect(await counted(long, 'hello again')).toBe(1);
-    // A complaint can reveal a sign: one read of the facts more, and nothing written when none holds.
-    expect(await counted(short, 'this is unacceptable')).toBe(2);
-    expect(await counted(long, 'this is unacceptable')).toBe(2);
+    // A complaint can reveal a sign: its facts come back with the ingest, and nothing is written
+    // when none holds.
+    expect(await counted(short, 'this is unacceptable')).toBe(1);
+    expect(await counted(long, 'this is unacceptable')).toBe(1);
+  });
+
+  it('the facts a complaint brings back with its ingest are those a read of its own, and the scan, find', async () => {
+    const phone = newPhone();
+    // Days 0-200: in and out of every window the signs compare, a complaint now and then.
+    for (const days of [200, 170, 120, 75, 45, 31, 29, 10, 1])
+      await message(phone, daysAgo(days), days % 2 ? 'this is unacceptable' : 'hello');
+    const item: InboundInteraction = {
+      channel: 'sms',
+      direction: 'inbound',
+      kind: 'message',
+      identity: { channel: 'phone', address: phone },
+      externalId: `SM${String(++sequence).padStart(32, '0')}`,
+      idempotencyKey: `SM${String(sequence).padStart(32, '0')}`,
+      occurredAt: daysAgo(0),
+      text: 'still broken, I want a refund',
+      metadata: {},
+    };
+    const outcome = await ingest.ingest(item, { factsAt: NOW });
+    if (outcome.status !== 'created' || !outcome.facts) throw new Error('expected a new complaint with its facts');
+    const [read] = await readCustomerFacts(db, [outcome.customer.id], NOW, 'ingest', DEFAULT_ATTRITION_THRESHOLDS);
+    expect(outcome.facts.row).toEqual(read);
+    expect(read).toMatchObject({ interactions_30d: 4, interactions_prior_150d: 5, complaints_30d: 3, complaints_prior_30d: 2 });
+    const [scanned] = await readCustomerFacts(db, [outcome.customer.id], NOW, 'scan', DEFAULT_ATTRITION_THRESHOLDS);
+    const windows = (row: CustomerFactsRow) => [
+      row.interactions_30d,
+      row.interactions_prior_150d,
+      row.complaints_30d,
+      row.complaints_prior_30d,
+      row.enquiries_30d,
+      row.enquiries_prior_150d,
+      row.task_id,
+    ];
+    expect(windows(scanned)).toEqual(windows(read));
   });
 
   it('a merge keeps one open attrition task, and moves the business events and lifecycle history', async () => {

@@ -45,7 +45,8 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
   }
 
   protected async handle(job: Job<IngestJob>): Promise<IngestResult> {
-    const outcome = await this.ingestion.ingest(job.data);
+    // A complaint's facts come back with the ingest, as of now: its evaluation reads nothing more.
+    const outcome = await this.ingestion.ingest(job.data, { factsAt: new Date() });
     this.metrics.observeIngestLag(job.timestamp);
     if (outcome.status === 'duplicate') {
       // A retry (or a job taken over from a dead worker) may find its own earlier run's write,
@@ -61,6 +62,7 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
       stage: customer.lifecycleStage,
       acquisitionStep: customer.acquisitionStep,
       stageBeforeRisk,
+      facts: outcome.facts,
     });
     // Only an item that gave its conversation a score (a survey's answer, a call's score) pays for this.
     const scored = outcome.csatRecorded ? await this.satisfaction.afterScore(outcome.conversation) : null;

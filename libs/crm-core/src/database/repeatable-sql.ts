@@ -10,6 +10,7 @@ import type { QueryRunner } from 'typeorm';
  * idempotent (`CREATE OR REPLACE`) and runs after the versioned migrations.
  */
 export const REPEATABLE_SQL: ReadonlyArray<{ name: string; file: string }> = [
+  { name: 'retention_ingest_facts', file: join(__dirname, '..', 'retention', 'ingest-facts.sql') },
   { name: 'ingest_interaction', file: join(__dirname, '..', 'interactions', 'ingest-interaction.sql') },
 ];
 

@@ -9,7 +9,7 @@
 -- This file is re-applied whenever it changes (repeatable-sql.ts). A new signature gets a new
 -- name; the previous one stays callable for one release, so workers can be upgraded one at a time.
 
-CREATE OR REPLACE FUNCTION ingest_interaction_v3(
+CREATE OR REPLACE FUNCTION ingest_interaction_v4(
   -- interactionIdOf(p_channel, p_idempotency_key), chosen at the edge: a redelivery is found by it.
   p_interaction_id uuid,
   p_identity_channel text, p_identity_address text, p_customer_name text,
@@ -26,7 +26,11 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   -- A satisfaction score the item carries, with its comment (the caller parses the text), or null.
   -- Given outright (a call log's csatScore) it is the conversation's; otherwise the item is a
   -- possible survey answer, which counts only on a resolved conversation awaiting one.
-  p_csat_score smallint, p_csat_comment text, p_csat_given boolean
+  p_csat_score smallint, p_csat_comment text, p_csat_given boolean,
+  -- The day (the worker's clock) on which to read what the attrition signs at ingest read
+  -- (retention_ingest_facts), or null when the item can reveal none: a complaint's evaluation
+  -- then costs no round trip of its own.
+  p_facts_day date
 ) RETURNS TABLE (
   r_interaction_id uuid,
   r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
@@ -36,11 +40,15 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v3(
   -- v3: the rest of the customer, so the retention step can tell from this row alone whether
   -- the item can move anything, and the customer's event is whole without another read.
   r_account_id uuid, r_stage_before_risk text,
-  r_csat_score smallint, r_csat_comment text, r_csat_responded_at timestamptz, r_csat_recorded boolean
+  r_csat_score smallint, r_csat_comment text, r_csat_responded_at timestamptz, r_csat_recorded boolean,
+  -- v4: retention_ingest_facts' columns as of p_facts_day, null without it.
+  r_interactions_30d integer, r_interactions_prior_150d integer, r_complaints_30d integer, r_complaints_prior_30d integer,
+  r_enquiries_30d integer, r_enquiries_prior_150d integer, r_task_id uuid, r_task_signs text[], r_task_reason text
 ) LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
   customer customers%ROWTYPE;
+  facts record;
   created boolean := false;
   conversation conversations%ROWTYPE;
   answered_id uuid;
@@ -198,12 +206,53 @@ BEGIN
   r_csat_comment := conversation.csat_comment;
   r_csat_responded_at := conversation.csat_responded_at;
   r_csat_recorded := csat_recorded;
+  IF p_facts_day IS NOT NULL THEN
+    SELECT * INTO facts FROM retention_ingest_facts(customer.id, p_facts_day);
+    r_interactions_30d := facts.interactions_30d;
+    r_interactions_prior_150d := facts.interactions_prior_150d;
+    r_complaints_30d := facts.complaints_30d;
+    r_complaints_prior_30d := facts.complaints_prior_30d;
+    r_enquiries_30d := facts.enquiries_30d;
+    r_enquiries_prior_150d := facts.enquiries_prior_150d;
+    r_task_id := facts.task_id;
+    r_task_signs := facts.task_signs;
+    r_task_reason := facts.task_reason;
+  END IF;
   RETURN NEXT;
 END
 $fn$;
 
--- The previous releases' signatures, for workers not yet upgraded. v2 (thread keys, the id from
--- the edge) returns what it returned before: no start, no satisfaction score.
+-- The previous releases' signatures, for workers not yet upgraded. v3 returns what it returned
+-- before: no facts.
+CREATE OR REPLACE FUNCTION ingest_interaction_v3(
+  p_interaction_id uuid,
+  p_identity_channel text, p_identity_address text, p_customer_name text,
+  p_channel text, p_direction text, p_kind text, p_text text, p_subject text,
+  p_occurred_at timestamptz, p_external_id text, p_idempotency_key text,
+  p_intent text, p_metadata jsonb, p_preview text, p_thread_key text, p_reply_to text[],
+  p_start_stage text, p_start_step text, p_start_reason text,
+  p_csat_score smallint, p_csat_comment text, p_csat_given boolean
+) RETURNS TABLE (
+  r_interaction_id uuid,
+  r_customer_id uuid, r_customer_name text, r_lifecycle_stage text, r_acquisition_step text,
+  r_customer_created_at timestamptz, r_identities json, r_customer_created boolean,
+  r_conversation_id uuid, r_status text, r_assignee_id uuid, r_last_interaction_at timestamptz,
+  r_last_interaction_preview text, r_unread_count integer,
+  r_account_id uuid, r_stage_before_risk text,
+  r_csat_score smallint, r_csat_comment text, r_csat_responded_at timestamptz, r_csat_recorded boolean
+) LANGUAGE sql AS $fn$
+  SELECT v.r_interaction_id, v.r_customer_id, v.r_customer_name, v.r_lifecycle_stage, v.r_acquisition_step,
+         v.r_customer_created_at, v.r_identities, v.r_customer_created, v.r_conversation_id, v.r_status,
+         v.r_assignee_id, v.r_last_interaction_at, v.r_last_interaction_preview, v.r_unread_count,
+         v.r_account_id, v.r_stage_before_risk, v.r_csat_score, v.r_csat_comment, v.r_csat_responded_at, v.r_csat_recorded
+    FROM ingest_interaction_v4(p_interaction_id, p_identity_channel, p_identity_address, p_customer_name,
+      p_channel, p_direction, p_kind, p_text, p_subject, p_occurred_at, p_external_id, p_idempotency_key,
+      p_intent, p_metadata, p_preview, p_thread_key, p_reply_to, p_start_stage, p_start_step, p_start_reason,
+      p_csat_score, p_csat_comment, p_csat_given, NULL) v;
+$fn$;
+
+-- v2 (thread keys, the id from the edge) returns what it returned before: no start, no
+-- satisfaction score.
 CREATE OR REPLACE FUNCTION ingest_interaction_v2(
   p_interaction_id uuid,
   p_identity_channel text, p_identity_address text, p_customer_name text,

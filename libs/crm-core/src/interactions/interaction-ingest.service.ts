@@ -13,7 +13,12 @@ import { parseSurveyAnswer, type CsatScore } from '../satisfaction/survey.rules'
 import { CUSTOMER_COLUMNS, toCustomerSummary, type CustomerRow, type CustomerSummary } from '../customers/customer.view';
 import { interactionSignalOf, startOfNewCustomer } from '../lifecycle/interaction-signal';
 import { INTERACTION_COLUMNS, toInteractionView, type InteractionRow, type InteractionView } from './interaction.view';
+import { itemCanRevealSign } from '../retention/attrition.rules';
+import { ingestFactsRow, type CustomerFactsRow, type IngestFacts } from '../retention/customer-facts';
 import { classifyIntent } from './intent.rules';
+
+/** IngestFacts' columns as the ingest's row names them, null unless asked for. */
+type RowColumns<T> = { [K in keyof T as `r_${string & K}`]: T[K] | null };
 
 /** The customer as the ingest left it, and what the retention step reads of it. */
 export interface IngestedCustomer extends CustomerSummary {
@@ -30,13 +35,29 @@ export interface IngestedItem {
   customer: IngestedCustomer;
 }
 
-export type IngestOutcome = ({ status: 'created'; csatRecorded: boolean } & IngestedItem) | { status: 'duplicate'; interactionId: string };
+/** The facts of the item's customer as the ingest read them (options.factsAt), and as of when. */
+export interface IngestReadFacts {
+  row: CustomerFactsRow;
+  at: Date;
+}
+
+export type IngestOutcome =
+  | ({ status: 'created'; csatRecorded: boolean; facts: IngestReadFacts | null } & IngestedItem)
+  | { status: 'duplicate'; interactionId: string };
+
+export interface IngestOptions {
+  /**
+   * Read the facts the attrition signs at ingest ask, as of this time, in the same call, when the
+   * item can reveal a sign: its retention step then needs no read of its own.
+   */
+  factsAt?: Date;
+}
 
 /** An inbound item with the id the api chose for it (older apis queued items without one). */
 export type IdentifiedInteraction = InboundInteraction & { id?: string };
 
-/** What `ingest_interaction_v3()` (ingest-interaction.sql) returns: one row, none for a duplicate. */
-interface IngestRow {
+/** What `ingest_interaction_v4()` (ingest-interaction.sql) returns: one row, none for a duplicate. */
+interface IngestRow extends RowColumns<IngestFacts> {
   r_interaction_id: string;
   r_customer_id: string;
   r_customer_name: string | null;
@@ -62,8 +83,8 @@ interface IngestRow {
 
 /** Named, so PostgreSQL plans it once per connection. */
 const INGEST = {
-  name: 'ingest_interaction_v3',
-  text: 'SELECT * FROM ingest_interaction_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)',
+  name: 'ingest_interaction_v4',
+  text: 'SELECT * FROM ingest_interaction_v4($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)',
 };
 
 /**
@@ -81,7 +102,7 @@ export class InteractionIngestService {
     private readonly channels: ChannelRegistry,
   ) {}
 
-  async ingest(item: IdentifiedInteraction): Promise<IngestOutcome> {
+  async ingest(item: IdentifiedInteraction, options: IngestOptions = {}): Promise<IngestOutcome> {
     const id = item.id ?? interactionIdOf(item.channel, item.idempotencyKey);
     const plugin = this.channels.find(item.channel);
     const hooks = plugin?.ingest;
@@ -90,6 +111,7 @@ export class InteractionIngestService {
     // transaction, so the retention step after it has nothing to write for a new customer.
     const start = item.kind === 'note' ? null : startOfNewCustomer(interactionSignalOf(item, intent, plugin));
     const csat = this.csatOf(item);
+    const factsAt = options.factsAt && item.kind !== 'note' && itemCanRevealSign({ intent }) ? options.factsAt : null;
     const values = [
       id,
       item.identity.channel,
@@ -114,6 +136,7 @@ export class InteractionIngestService {
       csat?.score ?? null,
       csat?.comment ?? null,
       csat?.given ?? false,
+      factsAt?.toISOString().slice(0, 10) ?? null,
     ];
     const write = hooks?.writeWith?.(item) ?? null;
     const runner = this.db.createQueryRunner();
@@ -125,9 +148,10 @@ export class InteractionIngestService {
       const rows = (await client.query<IngestRow>({ ...INGEST, values })).rows;
       if (write && rows.length) await write(sqlClientOf(client));
       if (write) await client.query('COMMIT');
-      return rows.length
-        ? { status: 'created', csatRecorded: rows[0].r_csat_recorded, ...toItem(rows[0], item, intent) }
-        : { status: 'duplicate', interactionId: id };
+      if (!rows.length) return { status: 'duplicate', interactionId: id };
+      const stored = toItem(rows[0], item, intent);
+      const facts = factsAt && { row: factsOf(rows[0], stored.customer), at: factsAt };
+      return { status: 'created', csatRecorded: rows[0].r_csat_recorded, facts, ...stored };
     } catch (error) {
       if (write) await client.query('ROLLBACK').catch(() => undefined);
       if (isConcurrentDuplicate(error)) return { status: 'duplicate', interactionId: id };
@@ -249,6 +273,33 @@ function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null)
       stageBeforeRisk: row.r_stage_before_risk,
     },
   };
+}
+
+/** The facts columns of the ingest's row, read with options.factsAt. */
+function factsOf(row: IngestRow, customer: IngestedCustomer): CustomerFactsRow {
+  return ingestFactsRow(
+    {
+      id: customer.id,
+      name: customer.name,
+      identities: customer.identities,
+      lifecycle_stage: customer.lifecycleStage,
+      acquisition_step: customer.acquisitionStep,
+      account_id: customer.accountId,
+      created_at: row.r_customer_created_at,
+      stage_before_risk: customer.stageBeforeRisk,
+    },
+    {
+      interactions_30d: row.r_interactions_30d ?? 0,
+      interactions_prior_150d: row.r_interactions_prior_150d ?? 0,
+      complaints_30d: row.r_complaints_30d ?? 0,
+      complaints_prior_30d: row.r_complaints_prior_30d ?? 0,
+      enquiries_30d: row.r_enquiries_30d ?? 0,
+      enquiries_prior_150d: row.r_enquiries_prior_150d ?? 0,
+      task_id: row.r_task_id,
+      task_signs: row.r_task_signs,
+      task_reason: row.r_task_reason,
+    },
+  );
 }
 
 /** Another job stored the same item between this call's check and its insert. */

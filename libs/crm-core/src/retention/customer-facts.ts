@@ -2,15 +2,26 @@ import { CUSTOMER_COLUMNS, type CustomerRow, type LifecycleStage } from '../cust
 import { inTransaction, queryPrepared, queryRows, type Db } from '../database/sql';
 import type { AttritionFacts, AttritionSign, AttritionThresholds, RevealedBy } from './attrition.rules';
 
-/** The customer as agents see it, and what the rules read about it. */
-export interface CustomerFactsRow extends CustomerRow {
-  stage_before_risk: LifecycleStage | null;
+/** What the signs that new data reveals read (retention_ingest_facts, ingest-facts.sql). */
+export interface IngestFacts {
   interactions_30d: number;
   interactions_prior_150d: number;
   complaints_30d: number;
   complaints_prior_30d: number;
   enquiries_30d: number;
   enquiries_prior_150d: number;
+  task_id: string | null;
+  task_signs: AttritionSign[] | null;
+  task_reason: string | null;
+}
+
+/** The customer as agents see it, with the stage to return to from at risk. */
+export interface FactsCustomerRow extends CustomerRow {
+  stage_before_risk: LifecycleStage | null;
+}
+
+/** The customer as agents see it, and what the rules read about it. */
+export interface CustomerFactsRow extends FactsCustomerRow, IngestFacts {
   last_interaction_at: Date | null;
   interactions_to_last_180d: number;
   first_to_last_180d_at: Date | null;
@@ -19,25 +30,49 @@ export interface CustomerFactsRow extends CustomerRow {
   answers_for_account: boolean;
   active_buyers_90d: number;
   active_buyers_prior_90d: number;
-  task_id: string | null;
-  task_signs: AttritionSign[] | null;
-  task_reason: string | null;
 }
 
 /**
- * Everything the rules read, for a set of customers in one statement: counts from the daily
- * activity buckets, purchase amounts from business events, the open attrition task, and, only at
- * the scan, what needs more than the buckets: the contacts before the last one and the account's
- * buyers. Nothing is locked: the writes that follow check what they change.
- * Windows are whole UTC days for buckets ($2, today) and exact times for the rest ($3, now).
- *
- * The ingest reads one customer and only what the signs new data reveals need (buckets and the
- * open task), in a statement of its own that PostgreSQL plans once per connection. One statement
- * for both phases (an id array, the scan-only parts switched off by a parameter) was planned
- * afresh on every message, for about 1 ms: more than it took to run.
+ * A customer's facts at ingest: what the ingest reads, and nothing for what only the scan asks
+ * (the contacts before the last one, purchases, the account's buyers).
  */
-const subject = (customers: string) => `subject AS (
-  SELECT ${CUSTOMER_COLUMNS}, c.stage_before_risk FROM customers c WHERE c.id ${customers}
+export function ingestFactsRow(customer: FactsCustomerRow, facts: IngestFacts): CustomerFactsRow {
+  return {
+    ...customer,
+    ...facts,
+    last_interaction_at: null,
+    interactions_to_last_180d: 0,
+    first_to_last_180d_at: null,
+    purchase_amount_90d: 0,
+    purchase_amount_prior_90d: 0,
+    answers_for_account: false,
+    active_buyers_90d: 0,
+    active_buyers_prior_90d: 0,
+  };
+}
+
+/**
+ * The ingest reads one customer and only what the signs new data reveals need, through
+ * retention_ingest_facts, in a statement PostgreSQL plans once per connection. (One statement for
+ * both phases, the scan-only parts switched off by a parameter, was planned afresh on every
+ * message, for about 1 ms: more than it took to run.) The ingest function hands the same facts
+ * back with an item that can reveal a sign, and then this read is not needed at all.
+ */
+const INGEST_FACTS_SQL = `
+SELECT ${CUSTOMER_COLUMNS}, c.stage_before_risk, f.*
+  FROM customers c CROSS JOIN LATERAL retention_ingest_facts(c.id, $2::date) f
+ WHERE c.id = $1::uuid`;
+
+/**
+ * Everything the rules read, for a batch of customers in one statement: counts from the daily
+ * activity buckets (the windows of retention_ingest_facts), purchase amounts from business
+ * events, the open attrition task, and what needs more than the buckets: the contacts before the
+ * last one and the account's buyers. Nothing is locked: the writes that follow check what they
+ * change. Windows are whole UTC days for buckets ($2, today) and exact times for the rest ($3, now).
+ */
+const SCAN_FACTS_SQL = `
+WITH subject AS (
+  SELECT ${CUSTOMER_COLUMNS}, c.stage_before_risk FROM customers c WHERE c.id = ANY($1::uuid[])
 ), activity AS (
   SELECT a.customer_id,
          sum(a.count) FILTER (WHERE a.day > $2::date - 30) AS interactions_30d,
@@ -47,37 +82,9 @@ const subject = (customers: string) => `subject AS (
          sum(a.enquiries) FILTER (WHERE a.day > $2::date - 30) AS enquiries_30d,
          sum(a.enquiries) FILTER (WHERE a.day <= $2::date - 30) AS enquiries_prior_150d
     FROM customer_activity_daily a
-   WHERE a.customer_id ${customers} AND a.day > $2::date - 180 AND a.day <= $2::date
+   WHERE a.customer_id = ANY($1::uuid[]) AND a.day > $2::date - 180 AND a.day <= $2::date
    GROUP BY a.customer_id
-)`;
-
-const ACTIVITY_COLUMNS = `s.*,
-       COALESCE(a.interactions_30d, 0)::int AS interactions_30d,
-       COALESCE(a.interactions_prior_150d, 0)::int AS interactions_prior_150d,
-       COALESCE(a.complaints_30d, 0)::int AS complaints_30d,
-       COALESCE(a.complaints_prior_30d, 0)::int AS complaints_prior_30d,
-       COALESCE(a.enquiries_30d, 0)::int AS enquiries_30d,
-       COALESCE(a.enquiries_prior_150d, 0)::int AS enquiries_prior_150d`;
-
-// A lateral look-up by customer: as a plain join the planner walked every open task per message.
-const OPEN_TASK = `LEFT JOIN LATERAL (
-    SELECT t.id, t.signs, t.reason FROM retention_tasks t
-     WHERE t.customer_id = s.id AND t.kind = 'attrition' AND t.status IN ('open', 'in_progress') LIMIT 1) t ON true`;
-
-const INGEST_FACTS_SQL = `
-WITH ${subject('= $1::uuid')}
-SELECT ${ACTIVITY_COLUMNS},
-       NULL::timestamptz AS last_interaction_at, 0 AS interactions_to_last_180d, NULL::timestamptz AS first_to_last_180d_at,
-       0::float8 AS purchase_amount_90d, 0::float8 AS purchase_amount_prior_90d,
-       false AS answers_for_account, 0 AS active_buyers_90d, 0 AS active_buyers_prior_90d,
-       t.id AS task_id, t.signs AS task_signs, t.reason AS task_reason
-  FROM subject s
-  LEFT JOIN activity a ON a.customer_id = s.id
-  ${OPEN_TASK}
- ORDER BY s.id`;
-
-const SCAN_FACTS_SQL = `
-WITH ${subject('= ANY($1::uuid[])')}, purchases AS (
+), purchases AS (
   SELECT e.customer_id,
          sum(e.amount) FILTER (WHERE e.occurred_at > $3::timestamptz - interval '90 days') AS amount_90d,
          sum(e.amount) FILTER (WHERE e.occurred_at <= $3::timestamptz - interval '90 days') AS amount_prior_90d
@@ -102,7 +109,13 @@ WITH ${subject('= ANY($1::uuid[])')}, purchases AS (
    WHERE m.account_id IN (SELECT account_id FROM subject)
    ORDER BY m.account_id, GREATEST(li.at, le.at) DESC NULLS LAST, m.id
 )
-SELECT ${ACTIVITY_COLUMNS},
+SELECT s.*,
+       COALESCE(a.interactions_30d, 0)::int AS interactions_30d,
+       COALESCE(a.interactions_prior_150d, 0)::int AS interactions_prior_150d,
+       COALESCE(a.complaints_30d, 0)::int AS complaints_30d,
+       COALESCE(a.complaints_prior_30d, 0)::int AS complaints_prior_30d,
+       COALESCE(a.enquiries_30d, 0)::int AS enquiries_30d,
+       COALESCE(a.enquiries_prior_150d, 0)::int AS enquiries_prior_150d,
        last.at AS last_interaction_at,
        COALESCE(win.n, 0)::int AS interactions_to_last_180d, win.first_at AS first_to_last_180d_at,
        COALESCE(p.amount_90d, 0)::float8 AS purchase_amount_90d,
@@ -127,7 +140,10 @@ SELECT ${ACTIVITY_COLUMNS},
      WHERE last.at < $3::timestamptz - make_interval(days => $4::int)
        AND i.customer_id = s.id AND i.kind <> 'note'
        AND i.occurred_at > last.at - interval '180 days' AND i.occurred_at <= last.at) win ON true
-  ${OPEN_TASK}
+  -- A lateral look-up by customer: as a plain join the planner walked every open task.
+  LEFT JOIN LATERAL (
+    SELECT t.id, t.signs, t.reason FROM retention_tasks t
+     WHERE t.customer_id = s.id AND t.kind = 'attrition' AND t.status IN ('open', 'in_progress') LIMIT 1) t ON true
  ORDER BY s.id`;
 
 /** Reads the facts of these customers in one statement. */
@@ -149,9 +165,9 @@ export async function readCustomerFacts(
   }
   // At ingest there is one customer, the item's.
   const rows = await Promise.all(
-    ids.map((id) => queryPrepared<CustomerFactsRow>(tx, 'retention_ingest_facts', INGEST_FACTS_SQL, [id, day])),
+    ids.map((id) => queryPrepared<FactsCustomerRow & IngestFacts>(tx, 'retention_ingest_facts', INGEST_FACTS_SQL, [id, day])),
   );
-  return rows.flat();
+  return rows.flat().map((row) => ingestFactsRow(row, row));
 }
 
 export function toAttritionFacts(row: CustomerFactsRow): AttritionFacts {

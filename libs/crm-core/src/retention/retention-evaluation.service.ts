@@ -11,7 +11,7 @@ import {
   type AttritionThresholds,
   type RevealedBy,
 } from './attrition.rules';
-import { readCustomerFacts, toAttritionFacts } from './customer-facts';
+import { readCustomerFacts, toAttritionFacts, type CustomerFactsRow } from './customer-facts';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.view';
 
 /** What happened to one customer: a lifecycle signal and when it happened. */
@@ -64,7 +64,17 @@ export class RetentionEvaluationService {
     allCustomers = false,
   ): Promise<EvaluationOutcome> {
     if (!ids.length) return { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [] };
-    const rows = await readCustomerFacts(this.db, ids, now, phase, this.thresholds);
+    return this.evaluateFacts(await readCustomerFacts(this.db, ids, now, phase, this.thresholds), now, phase, signals, allCustomers);
+  }
+
+  /** The same, over facts already read (the ingest function hands a complaint's back with it). */
+  async evaluateFacts(
+    rows: readonly CustomerFactsRow[],
+    now: Date,
+    phase: RevealedBy,
+    signals: ReadonlyMap<string, CustomerSignal> = new Map(),
+    allCustomers = false,
+  ): Promise<EvaluationOutcome> {
     const stages: StageWrite[] = [];
     const tasks: TaskWrite[] = [];
     for (const row of rows) {

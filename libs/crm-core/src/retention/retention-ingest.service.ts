@@ -6,6 +6,7 @@ import type { InteractionView } from '../interactions/interaction.view';
 import { interactionSignalOf } from '../lifecycle/interaction-signal';
 import { evaluateLifecycle, type LifecycleSignal } from '../lifecycle/lifecycle.rules';
 import { itemCanRevealSign } from './attrition.rules';
+import type { CustomerFactsRow } from './customer-facts';
 import { RetentionEvaluationService, type EvaluationOutcome } from './retention-evaluation.service';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.view';
 
@@ -17,6 +18,8 @@ export interface StoredInteraction {
   acquisitionStep: AcquisitionStep | null;
   /** While at risk, the stage to return to; undefined when not known. */
   stageBeforeRisk?: LifecycleStage | null;
+  /** The facts the ingest read with the item, and as of when; else they are read here. */
+  facts?: { row: CustomerFactsRow; at: Date } | null;
 }
 
 const NOTHING: EvaluationOutcome = { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [] };
@@ -49,8 +52,10 @@ export class RetentionIngestService {
     // A new customer's first step was recorded by the ingest itself (startOfNewCustomer).
     const signal = interactionSignalOf(item, stored.intent, plugin);
     if (!canChange(stored, signal)) return { ...NOTHING, taskDone };
-    const given = { signal, occurredAt: new Date(item.occurredAt) };
-    const outcome = await this.evaluation.evaluate([stored.customerId], this.now(), 'ingest', new Map([[stored.customerId, given]]), true);
+    const signals = new Map([[stored.customerId, { signal, occurredAt: new Date(item.occurredAt) }]]);
+    const outcome = stored.facts
+      ? await this.evaluation.evaluateFacts([stored.facts.row], stored.facts.at, 'ingest', signals, true)
+      : await this.evaluation.evaluate([stored.customerId], this.now(), 'ingest', signals, true);
     return { ...outcome, taskDone };
   }
 

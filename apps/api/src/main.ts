@@ -25,7 +25,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get(ApiConfig);
   app.useLogger(app.get(Logger));
   const logRoutes = recordRoutes(app);
-  await applySecurityHeaders(app);
+  applySecurityHeaders(app);
   app.getHttpAdapter().getInstance().addHook('onRequest', app.get(RequestLimits).onRequest);
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());

@@ -315,6 +315,8 @@ describe('limits and credentials across two api instances', () => {
         expect(response.headers.get('x-frame-options')).toBe('DENY');
         expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
         expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+        expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
       }
       const demo = await fetch(`${hub.api.url}/chat-demo`);
       await demo.text();

@@ -41,14 +41,13 @@ CREATE OR REPLACE FUNCTION ingest_interaction_v4(
   -- the item can move anything, and the customer's event is whole without another read.
   r_account_id uuid, r_stage_before_risk text,
   r_csat_score smallint, r_csat_comment text, r_csat_responded_at timestamptz, r_csat_recorded boolean,
-  -- v4: retention_ingest_facts' columns as of p_facts_day, null without it.
-  r_interactions_30d integer, r_interactions_prior_150d integer, r_complaints_30d integer, r_complaints_prior_30d integer,
-  r_enquiries_30d integer, r_enquiries_prior_150d integer, r_task_id uuid, r_task_signs text[], r_task_reason text
+  -- v4: retention_ingest_facts' row as of p_facts_day, null without it. One column, not nine:
+  -- the driver sets up each column of every result, and most items ask for no facts.
+  r_facts json
 ) LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
   customer customers%ROWTYPE;
-  facts record;
   created boolean := false;
   conversation conversations%ROWTYPE;
   answered_id uuid;
@@ -207,16 +206,7 @@ BEGIN
   r_csat_responded_at := conversation.csat_responded_at;
   r_csat_recorded := csat_recorded;
   IF p_facts_day IS NOT NULL THEN
-    SELECT * INTO facts FROM retention_ingest_facts(customer.id, p_facts_day);
-    r_interactions_30d := facts.interactions_30d;
-    r_interactions_prior_150d := facts.interactions_prior_150d;
-    r_complaints_30d := facts.complaints_30d;
-    r_complaints_prior_30d := facts.complaints_prior_30d;
-    r_enquiries_30d := facts.enquiries_30d;
-    r_enquiries_prior_150d := facts.enquiries_prior_150d;
-    r_task_id := facts.task_id;
-    r_task_signs := facts.task_signs;
-    r_task_reason := facts.task_reason;
+    SELECT to_json(f) INTO r_facts FROM retention_ingest_facts(customer.id, p_facts_day) f;
   END IF;
   RETURN NEXT;
 END

@@ -17,8 +17,6 @@ import { itemCanRevealSign } from '../retention/attrition.rules';
 import { ingestFactsRow, type CustomerFactsRow, type IngestFacts } from '../retention/customer-facts';
 import { classifyIntent } from './intent.rules';
 
-/** IngestFacts' columns as the ingest's row names them, null unless asked for. */
-type RowColumns<T> = { [K in keyof T as `r_${string & K}`]: T[K] | null };
 
 /** The customer as the ingest left it, and what the retention step reads of it. */
 export interface IngestedCustomer extends CustomerSummary {
@@ -57,7 +55,7 @@ export interface IngestOptions {
 export type IdentifiedInteraction = InboundInteraction & { id?: string };
 
 /** What `ingest_interaction_v4()` (ingest-interaction.sql) returns: one row, none for a duplicate. */
-interface IngestRow extends RowColumns<IngestFacts> {
+interface IngestRow {
   r_interaction_id: string;
   r_customer_id: string;
   r_customer_name: string | null;
@@ -79,6 +77,8 @@ interface IngestRow extends RowColumns<IngestFacts> {
   r_csat_responded_at: Date | null;
   /** This item gave the conversation its satisfaction score. */
   r_csat_recorded: boolean;
+  /** retention_ingest_facts' row, when asked for. */
+  r_facts: IngestFacts | null;
 }
 
 /** Named, so PostgreSQL plans it once per connection. */
@@ -150,7 +150,8 @@ export class InteractionIngestService {
       if (write) await client.query('COMMIT');
       if (!rows.length) return { status: 'duplicate', interactionId: id };
       const stored = toItem(rows[0], item, intent);
-      const facts = factsAt && { row: factsOf(rows[0], stored.customer), at: factsAt };
+      const factsRow = factsOf(rows[0], stored.customer);
+      const facts = factsAt && factsRow ? { row: factsRow, at: factsAt } : null;
       return { status: 'created', csatRecorded: rows[0].r_csat_recorded, facts, ...stored };
     } catch (error) {
       if (write) await client.query('ROLLBACK').catch(() => undefined);
@@ -275,8 +276,9 @@ function toItem(row: IngestRow, item: InboundInteraction, intent: Intent | null)
   };
 }
 
-/** The facts columns of the ingest's row, read with options.factsAt. */
-function factsOf(row: IngestRow, customer: IngestedCustomer): CustomerFactsRow {
+/** The customer's facts as the ingest read them (options.factsAt). */
+function factsOf(row: IngestRow, customer: IngestedCustomer): CustomerFactsRow | null {
+  if (!row.r_facts) return null;
   return ingestFactsRow(
     {
       id: customer.id,
@@ -288,17 +290,7 @@ function factsOf(row: IngestRow, customer: IngestedCustomer): CustomerFactsRow {
       created_at: row.r_customer_created_at,
       stage_before_risk: customer.stageBeforeRisk,
     },
-    {
-      interactions_30d: row.r_interactions_30d ?? 0,
-      interactions_prior_150d: row.r_interactions_prior_150d ?? 0,
-      complaints_30d: row.r_complaints_30d ?? 0,
-      complaints_prior_30d: row.r_complaints_prior_30d ?? 0,
-      enquiries_30d: row.r_enquiries_30d ?? 0,
-      enquiries_prior_150d: row.r_enquiries_prior_150d ?? 0,
-      task_id: row.r_task_id,
-      task_signs: row.r_task_signs,
-      task_reason: row.r_task_reason,
-    },
+    row.r_facts,
   );
 }
 

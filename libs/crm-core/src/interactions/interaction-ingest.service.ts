@@ -17,7 +17,6 @@ import { itemCanRevealSign } from '../retention/attrition.rules';
 import { ingestFactsRow, type CustomerFactsRow, type IngestFacts } from '../retention/customer-facts';
 import { classifyIntent } from './intent.rules';
 
-
 /** The customer as the ingest left it, and what the retention step reads of it. */
 export interface IngestedCustomer extends CustomerSummary {
   /** First seen with this interaction. */

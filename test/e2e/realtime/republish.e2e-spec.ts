@@ -38,7 +38,7 @@ describe('agent events for an item stored while Redis was down', () => {
 
     await waitFor('the worker to be inside the ingest', async () => {
       const { rows } = await hub.db.query(
-        `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%ingest_interaction_v3%' AND wait_event = 'PgSleep'`,
+        `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%ingest_interaction_v4%' AND wait_event = 'PgSleep'`,
       );
       return rows.length > 0;
     });

@@ -90,7 +90,7 @@ const INGEST = {
  * The one write every channel shares: in one transaction, resolve the customer from the
  * identity, find or open the conversation of the item's thread (or, for a survey's answer, the
  * resolved conversation it answers), insert the interaction under the id chosen at the edge and
- * count the day's activity (`ingest_interaction_v3`, one round trip).
+ * count the day's activity (`ingest_interaction_v4`, one round trip).
  * A channel's own rules join through its plug-in's ingest hooks. Safe to run twice for the same
  * item (BullMQ is at-least-once): the second run finds the idempotency key taken and reports a
  * duplicate, changing nothing.

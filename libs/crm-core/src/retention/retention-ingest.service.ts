@@ -2,11 +2,11 @@ import type { ChannelRegistry, InboundInteraction, Intent } from '@omnihub/chann
 import type { DataSource } from 'typeorm';
 import type { AcquisitionStep, LifecycleStage } from '../customers/customer.view';
 import { queryRows } from '../database/sql';
+import type { IngestReadFacts } from '../interactions/interaction-ingest.service';
 import type { InteractionView } from '../interactions/interaction.view';
 import { interactionSignalOf } from '../lifecycle/interaction-signal';
 import { evaluateLifecycle, type LifecycleSignal } from '../lifecycle/lifecycle.rules';
 import { itemCanRevealSign } from './attrition.rules';
-import type { CustomerFactsRow } from './customer-facts';
 import { RetentionEvaluationService, type EvaluationOutcome } from './retention-evaluation.service';
 import { TASK_COLUMNS, toTaskView, type TaskRow, type TaskView } from './task.view';
 
@@ -19,7 +19,7 @@ export interface StoredInteraction {
   /** While at risk, the stage to return to; undefined when not known. */
   stageBeforeRisk?: LifecycleStage | null;
   /** The facts the ingest read with the item, and as of when; else they are read here. */
-  facts?: { row: CustomerFactsRow; at: Date } | null;
+  facts?: IngestReadFacts | null;
 }
 
 const NOTHING: EvaluationOutcome = { evaluated: 0, customers: [], tasksCreated: [], tasksUpdated: [] };

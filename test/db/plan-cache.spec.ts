@@ -1,0 +1,80 @@
+import type { InboundInteraction } from '@omnihub/channels';
+import { openDataSource } from '@omnihub/crm-core/database/data-source';
+import { InteractionIngestService } from '@omnihub/crm-core/interactions/interaction-ingest.service';
+import { RetentionEvaluationService } from '@omnihub/crm-core/retention/retention-evaluation.service';
+import { RetentionIngestService } from '@omnihub/crm-core/retention/retention-ingest.service';
+import type { DataSource } from 'typeorm';
+import { openTestDatabase, testChannels } from './support/test-database';
+
+const NOW = new Date('2026-06-30T12:00:00Z');
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+
+/**
+ * The statements run for one item at a time are planned once per connection. PostgreSQL plans a
+ * prepared statement for its values five times, then keeps the generic plan unless it looks
+ * dearer; a statement whose plan it sizes by its values (an array's length) may never get there,
+ * and is planned again at every call. It shows only on tables the size of a real hub's.
+ */
+describe('plans of the retention step (PostgreSQL)', () => {
+  let db: DataSource;
+  let one: DataSource;
+
+  beforeAll(async () => {
+    db = await openTestDatabase('plan_cache');
+    await db.query('INSERT INTO customers (name) SELECT NULL FROM generate_series(1, 3000)');
+    await db.query('ANALYZE customers');
+    // One connection, so that its prepared statements are the ones counted.
+    one = await openDataSource({
+      url: (db.options as { url: string }).url,
+      poolSize: 1,
+      timeouts: { connectMs: 5000, statementMs: 30_000, idleInTransactionMs: 60_000 },
+    });
+  });
+  afterAll(async () => {
+    await one?.destroy();
+    await db?.destroy();
+  });
+
+  it('the lifecycle and task writes keep one generic plan after five calls', async () => {
+    const channels = testChannels();
+    const ingest = new InteractionIngestService(one, channels);
+    const retention = new RetentionIngestService(one, channels, new RetentionEvaluationService(one), () => NOW);
+    // Each customer's third complaint opens a task and moves it to at risk: both writes, 7 times.
+    for (let customer = 0; customer < 7; customer++) {
+      const phone = `+4477009${String(customer).padStart(5, '0')}`;
+      for (const days of [20, 10, 2]) {
+        const key = `SM${phone.slice(1)}${days}`;
+        const item: InboundInteraction = {
+          channel: 'sms',
+          direction: 'inbound',
+          kind: 'message',
+          identity: { channel: 'phone', address: phone },
+          externalId: key,
+          idempotencyKey: key,
+          occurredAt: daysAgo(days),
+          text: 'this is unacceptable',
+          metadata: {},
+        };
+        const outcome = await ingest.ingest(item, { factsAt: NOW });
+        if (outcome.status !== 'created') throw new Error('expected a new interaction');
+        await retention.afterIngest(item, {
+          customerId: outcome.customer.id,
+          intent: outcome.interaction.intent ?? null,
+          stage: outcome.customer.lifecycleStage,
+          acquisitionStep: outcome.customer.acquisitionStep,
+          stageBeforeRisk: outcome.customer.stageBeforeRisk,
+          facts: outcome.facts,
+        });
+      }
+    }
+    expect(await one.query(`SELECT count(*)::int AS n FROM retention_tasks WHERE status = 'open'`)).toEqual([{ n: 7 }]);
+    const plans = (await one.query(
+      `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
+        WHERE name IN ('lifecycle_write_stages', 'retention_write_tasks') ORDER BY name`,
+    )) as Array<{ name: string; generic: number; custom: number }>;
+    expect(plans).toEqual([
+      { name: 'lifecycle_write_stages', generic: 2, custom: 5 },
+      { name: 'retention_write_tasks', generic: 2, custom: 5 },
+    ]);
+  });
+});

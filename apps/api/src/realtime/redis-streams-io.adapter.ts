@@ -11,6 +11,7 @@ import {
   type RedisTarget,
 } from '@omnihub/crm-core';
 import type { Server, ServerOptions } from 'socket.io';
+import { gatherStreamReads } from './gathered-stream-reads';
 
 /**
  * The worker trims the stream by age (see AgentEventsPublisher); this length cap only bounds it
@@ -31,7 +32,7 @@ export class RedisStreamsIoAdapter extends IoAdapter {
 
   constructor(app: INestApplicationContext, target: RedisTarget) {
     super(app);
-    this.redis = watchRedisClient(createRedisClient(target), app.get(REDIS_OUTAGE));
+    this.redis = gatherStreamReads(watchRedisClient(createRedisClient(target), app.get(REDIS_OUTAGE)));
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

@@ -32,7 +32,7 @@ describe('agent event stream reads', () => {
     const received: string[] = [];
     const reading = (async () => {
       while (received.length < total) {
-        const result = await reader.xread('BLOCK', 5000, 'COUNT', 100, 'STREAMS', STREAM, offset);
+        const result = await reader.xread('COUNT', 100, 'BLOCK', 5000, 'STREAMS', STREAM, offset);
         reads++;
         for (const [id, fields] of result?.[0][1] ?? []) {
           received.push(fields[1]);

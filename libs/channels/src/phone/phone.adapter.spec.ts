@@ -12,8 +12,8 @@ const log = {
 };
 
 describe('PhoneAdapter', () => {
-  it('normalizes a call log into a phone interaction scoped to its partner', () => {
-    const result = adapter.parseInbound(log, context);
+  it('normalizes a call log into a phone interaction scoped to its partner', async () => {
+    const result = await adapter.parseInbound(log, context);
     expect(result).toEqual({
       ok: true,
       value: [
@@ -42,8 +42,8 @@ describe('PhoneAdapter', () => {
     });
   });
 
-  it('reports errors of a bulk request under each item index, all at once', () => {
-    const result = adapter.parseInbound(
+  it('reports errors of a bulk request under each item index, all at once', async () => {
+    const result = await adapter.parseInbound(
       [log, { ...log, customerPhone: '07700 900123' }, { ...log, endedAt: '2026-11-20T08:00:00Z' }],
       context,
     );
@@ -56,17 +56,40 @@ describe('PhoneAdapter', () => {
     });
   });
 
-  it('refuses a body that is not a call log or a list of them', () => {
-    expect(adapter.parseInbound('hello', context)).toEqual({ ok: false, errors: [{ path: '(body)', message: 'must be a JSON object' }] });
-    expect(adapter.parseInbound(null, context)).toMatchObject({ ok: false });
-    expect(adapter.parseInbound([], context)).toEqual({
+  it('gives the event loop back while it validates an import, and names each error by its place in the whole', async () => {
+    const logs = Array.from({ length: 1000 }, (_, n) => ({ ...log, externalId: `c-${n}` }));
+    logs[950] = { ...logs[950], customerPhone: '07700 900123' };
+    // Something else waiting on the loop (a webhook) gets turns while the import is validated.
+    let turns = 0;
+    let validating = true;
+    const other = () => {
+      turns++;
+      if (validating) setImmediate(other);
+    };
+    setImmediate(other);
+    const result = await adapter.parseInbound(logs, context);
+    validating = false;
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ path: '[950].customerPhone', message: expect.stringContaining('international format') }],
+    });
+    expect(turns).toBeGreaterThanOrEqual(9);
+  });
+
+  it('refuses a body that is not a call log or a list of them', async () => {
+    expect(await adapter.parseInbound('hello', context)).toEqual({
+      ok: false,
+      errors: [{ path: '(body)', message: 'must be a JSON object' }],
+    });
+    expect(await adapter.parseInbound(null, context)).toMatchObject({ ok: false });
+    expect(await adapter.parseInbound([], context)).toEqual({
       ok: false,
       errors: [{ path: '(body)', message: 'must hold at least one call log' }],
     });
   });
 
-  it('prefers the reported duration over the one the times imply', () => {
-    const result = adapter.parseInbound({ ...log, durationSeconds: 120 }, context);
+  it('prefers the reported duration over the one the times imply', async () => {
+    const result = await adapter.parseInbound({ ...log, durationSeconds: 120 }, context);
     expect(result.ok && result.value[0].metadata.durationSeconds).toBe(120);
   });
 });

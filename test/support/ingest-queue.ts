@@ -44,6 +44,11 @@ export class IngestQueue {
     return { waiting: sum(0), active: sum(1), delayed: sum(2), failed: sum(3), completed: sum(4) };
   }
 
+  /** Imports queued and not yet taken by a worker. */
+  async waitingImports(): Promise<number> {
+    return this.redis.llen(`${this.queues[1]}:wait`);
+  }
+
   async drained(): Promise<boolean> {
     const { waiting, active, delayed } = await this.counts();
     return waiting + active + delayed === 0;

@@ -1,6 +1,7 @@
 import { INGEST_BULK_QUEUE, INGEST_QUEUE } from '@omnihub/crm-core/queues/queues';
 import { bearer, callLog, createPartner, login, request } from '../../support/clients';
 import { Hub } from '../../support/hub';
+import { IngestQueue } from '../../support/ingest-queue';
 import { passSentinel } from '../../support/sentinel';
 import { waitFor } from '../../support/wait-for';
 
@@ -70,6 +71,35 @@ describe('POST /api/call-logs', () => {
     expect(customers.body.items).toEqual([
       expect.objectContaining({ name: 'Ada Lovelace', identities: [{ channel: 'phone', address: log.customerPhone }] }),
     ]);
+  });
+
+  it('queues imports no faster than the workers take them: never much over 1,000 waiting, and every one stored', async () => {
+    const queue = new IngestQueue(hub.redisUrl);
+    const batches = [0, 1].map((b) => Array.from({ length: 1000 }, (_, i) => callLog(30_000 + b * 1000 + i)));
+    let most = 0;
+    let posting = true;
+    const sampling = (async () => {
+      while (posting) {
+        most = Math.max(most, await queue.waitingImports());
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      const answers = await Promise.all(batches.map((batch) => post(batch)));
+      expect(answers.map((a) => [a.status, a.body])).toEqual([
+        [202, { accepted: 1000, duplicates: 0 }],
+        [202, { accepted: 1000, duplicates: 0 }],
+      ]);
+    } finally {
+      posting = false;
+      await sampling;
+      queue.close();
+    }
+    // The second import went in a chunk of 100 at a time as the first was taken, not all at once.
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(1100);
+    const externalIds = batches.flat().map((log) => log.externalId);
+    await waitFor('2000 interactions', async () => (await storedOf(externalIds)) === 2000, 120_000);
   });
 
   it('takes 1000 call logs at once, each exactly once, and re-posting adds none', async () => {

@@ -12,6 +12,7 @@ import {
   type IngestJob,
 } from '@omnihub/crm-core';
 import type { Queue } from 'bullmq';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { AddCoalescer } from './add-coalescer';
 
@@ -22,9 +23,23 @@ export interface EnqueueOutcome {
 
 /** Requests carrying more items than this are imports: they queue apart from live traffic. */
 const BULK_THRESHOLD = 10;
-/** An import is queued this many items at a time, and rests this many times as long as each took. */
-const IMPORT_CHUNK = 100;
-const IMPORT_REST_PER_BUSY = 1;
+/**
+ * An import is queued this many items at a time, and every part of its work (checking, looking up,
+ * queueing) rests this many times as long as it took: a quarter of the api's time at most, which
+ * still queues far faster than the workers take imports (IMPORT_BACKLOG).
+ */
+const IMPORT_CHUNK = 50;
+const IMPORT_REST_PER_BUSY = 3;
+/**
+ * An import's next chunk waits while the import queue holds this many items not yet taken (about
+ * 7 s of work at the workers' default rate), looking again every IMPORT_BACKLOG_POLL_MS: imports
+ * are accepted as fast as the workers work them off, not twenty times faster while live messages
+ * share the machine with the intake (bench, isolation scenario). Should the backlog not shrink
+ * for IMPORT_BACKLOG_WAIT_MS (no worker takes imports), the request gets a 503.
+ */
+const IMPORT_BACKLOG = 1000;
+const IMPORT_BACKLOG_POLL_MS = 250;
+const IMPORT_BACKLOG_WAIT_MS = 60_000;
 
 /**
  * Every channel's way in: accepting an item means it is durably queued for the worker, which
@@ -45,16 +60,31 @@ export class IngressQueue {
     private readonly replication: QueueReplication,
   ) {}
 
-  /** A batch (call logs): items already stored, or repeated within the request, are duplicates. */
-  async enqueue(items: InboundInteraction[]): Promise<EnqueueOutcome> {
-    if (items.length <= BULK_THRESHOLD) return this.queueBatch(items, this.live);
-    // An import, one at a time per api instance, a chunk at a time, resting between chunks: queued
-    // flat out, four 1,000-item imports in flight held the event loop and Redis for long
-    // stretches, and live webhooks waited behind them for seconds (bench, isolation scenario).
-    // The worker drains imports at its own set rate anyway (WORKER_BULK_RATE).
-    const turn = this.importLane.then(() => this.queueBatch(items, this.bulk, IMPORT_REST_PER_BUSY));
+  /** Whether a request carrying this many items is an import (importTurn, the import queue). */
+  isImport(count: number): boolean {
+    return count > BULK_THRESHOLD;
+  }
+
+  /**
+   * Runs `work` (reading, checking and queueing one import) once the imports before it on this
+   * api instance are done. Taken together, four 1,000-item imports in flight held the event loop,
+   * PostgreSQL and Redis for seconds, and live webhooks waited behind them (bench, isolation
+   * scenario); one at a time, a chunk at a time, they leave live traffic its share.
+   */
+  importTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.importLane.then(work);
     this.importLane = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** The rest an import's work takes after a part of it that began at `startedAt` (performance.now()). */
+  restAfterImportWork(startedAt: number): Promise<void> {
+    return restAfter(startedAt, IMPORT_REST_PER_BUSY);
+  }
+
+  /** A batch (call logs): items already stored, or repeated within the request, are duplicates. */
+  async enqueue(items: InboundInteraction[]): Promise<EnqueueOutcome> {
+    return this.isImport(items.length) ? this.queueBatch(items, this.bulk, IMPORT_REST_PER_BUSY) : this.queueBatch(items, this.live);
   }
 
   private async queueBatch(items: InboundInteraction[], queue: Queue<IngestJob>, restPerBusy = 0): Promise<EnqueueOutcome> {
@@ -62,14 +92,17 @@ export class IngressQueue {
     const stored = await this.durably('look up', () => this.storedIds(items));
     await restAfter(lookedUp, restPerBusy);
     const fresh = new Map<string, IngestJob>();
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      // An id is a hash: a thousand of them in one turn would keep live webhooks waiting.
+      if (index > 0 && index % IMPORT_CHUNK === 0) await nextTurn();
       const job = identified(item);
       if (!stored.has(job.id)) fresh.set(job.id, job);
     }
     const jobs = [...fresh.values()];
     for (let start = 0; start < jobs.length; start += IMPORT_CHUNK) {
-      const chunkStarted = performance.now();
       const kept = start > 0 ? `the first ${start} items were queued, and sending them again adds nothing twice` : undefined;
+      if (queue === this.bulk) await this.durably('queue', () => this.roomForImport(), kept);
+      const chunkStarted = performance.now();
       await this.durably('queue', () => this.addJobs(queue, jobs.slice(start, start + IMPORT_CHUNK)), kept);
       await restAfter(chunkStarted, restPerBusy);
     }
@@ -96,6 +129,16 @@ export class IngressQueue {
     if (jobs.length === 1) await queue.add(INGEST_JOB, jobs[0], { jobId: jobs[0].id });
     else await queue.addBulk(jobs.map((data) => ({ name: INGEST_JOB, data, opts: { jobId: data.id } })));
     await this.replication.settle(queue);
+  }
+
+  /** Resolves once the import queue has room (IMPORT_BACKLOG); throws when it keeps none. */
+  private async roomForImport(): Promise<void> {
+    const giveUpAt = performance.now() + IMPORT_BACKLOG_WAIT_MS;
+    while ((await this.bulk.getWaitingCount()) >= IMPORT_BACKLOG) {
+      if (performance.now() >= giveUpAt)
+        throw new Error(`the import queue has held ${IMPORT_BACKLOG} items for ${IMPORT_BACKLOG_WAIT_MS / 1000} s`);
+      await sleep(IMPORT_BACKLOG_POLL_MS);
+    }
   }
 
   /** Redis or PostgreSQL down: the sender gets a 503 it can retry, and knows what was kept. */

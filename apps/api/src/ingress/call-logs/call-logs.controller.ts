@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ChannelRegistry, MAX_CALL_LOGS_PER_REQUEST, type InputError, type PhoneAdapter } from '@omnihub/channels';
+import { ApiBody, ApiExtraModels, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ChannelRegistry, MAX_CALL_LOGS_PER_REQUEST, type CallLogContext, type InputError, type PhoneAdapter } from '@omnihub/channels';
 import { RetentionTasksService, type PartnerView } from '@omnihub/crm-core';
 import { CurrentPartner, PartnerOnly } from '../../auth/access.decorators';
-import { IngressQueue } from '../ingress-queue.service';
+import { IngressQueue, type EnqueueOutcome } from '../ingress-queue.service';
 import { CallLogSchema } from './call-log.schema';
 
 @ApiTags('call-logs')
@@ -25,6 +25,16 @@ export class CallLogsController {
   /** One call log or up to 1000; one invalid item rejects them all and nothing is stored. */
   @Post()
   @HttpCode(202)
+  @ApiResponse({
+    status: 202,
+    description:
+      'queued: `{accepted, duplicates}`. An import (more than 10 call logs) is queued as fast as the workers work imports off, so its answer can take seconds',
+  })
+  @ApiResponse({
+    status: 503,
+    description:
+      'the queue is down, or an import found no room for a minute; what the message says was queued stays queued, and sending the request again adds nothing twice (see Retry-After)',
+  })
   @ApiBody({
     schema: {
       oneOf: [
@@ -33,9 +43,17 @@ export class CallLogsController {
       ],
     },
   })
-  async post(@Body() body: unknown, @CurrentPartner() partner: PartnerView) {
-    const parsed = this.adapter.parseInbound(body, { partnerId: partner.id });
-    const errors = parsed.ok ? await this.foreignTasks(parsed.value, Array.isArray(body), partner.id) : parsed.errors;
+  post(@Body() body: unknown, @CurrentPartner() partner: PartnerView): Promise<EnqueueOutcome> {
+    if (!Array.isArray(body) || !this.ingress.isImport(body.length)) return this.accept(body, { partnerId: partner.id });
+    // An import is background work: checked in its turn, resting as long as each part took.
+    return this.ingress.importTurn(() =>
+      this.accept(body, { partnerId: partner.id, betweenTurns: (at) => this.ingress.restAfterImportWork(at) }),
+    );
+  }
+
+  private async accept(body: unknown, context: CallLogContext): Promise<EnqueueOutcome> {
+    const parsed = await this.adapter.parseInbound(body, context);
+    const errors = parsed.ok ? await this.foreignTasks(parsed.value, Array.isArray(body), context.partnerId) : parsed.errors;
     if (!parsed.ok || errors.length) {
       throw new BadRequestException({
         statusCode: 400,

@@ -45,7 +45,7 @@ export class CallLogsController {
   })
   post(@Body() body: unknown, @CurrentPartner() partner: PartnerView): Promise<EnqueueOutcome> {
     if (!Array.isArray(body) || !this.ingress.isImport(body.length)) return this.accept(body, { partnerId: partner.id });
-    // An import is background work: checked in its turn, resting as long as each part took.
+    // An import is background work: checked in its turn, resting after each part (IngressQueue).
     return this.ingress.importTurn(() =>
       this.accept(body, { partnerId: partner.id, betweenTurns: (at) => this.ingress.restAfterImportWork(at) }),
     );

@@ -12,7 +12,7 @@ import { RetentionScanService } from '@omnihub/crm-core/retention/retention-scan
 import { SatisfactionService } from '@omnihub/crm-core/satisfaction/satisfaction.service';
 import { DEFAULT_SURVEY_TEXTS } from '@omnihub/crm-core/satisfaction/survey.rules';
 import type { DataSource } from 'typeorm';
-import { openTestDatabase, testChannels } from './support/test-database';
+import { inboundSms, openTestDatabase, testChannels } from './support/test-database';
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const HOUR = 3_600_000;
@@ -53,18 +53,7 @@ describe('the CRM cycle (PostgreSQL, pinned clock)', () => {
   afterAll(() => db?.destroy());
 
   async function sms(phone: string, text: string, occurredAt: string, metadata: Record<string, unknown> = {}) {
-    const key = `SM${String(++sequence).padStart(32, '0')}`;
-    const item: InboundInteraction = {
-      channel: 'sms',
-      direction: 'inbound',
-      kind: 'message',
-      identity: { channel: 'phone', address: phone },
-      externalId: key,
-      idempotencyKey: key,
-      occurredAt,
-      text,
-      metadata: { from: phone, ...metadata },
-    };
+    const item = inboundSms(phone, `SM${String(++sequence).padStart(32, '0')}`, occurredAt, text, { from: phone, ...metadata });
     const outcome = await ingest.ingest(item);
     if (outcome.status !== 'created') throw new Error('expected a new interaction');
     return outcome;

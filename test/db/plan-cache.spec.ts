@@ -1,10 +1,8 @@
-import type { InboundInteraction } from '@omnihub/channels';
-import { openDataSource } from '@omnihub/crm-core/database/data-source';
 import { InteractionIngestService } from '@omnihub/crm-core/interactions/interaction-ingest.service';
 import { RetentionEvaluationService } from '@omnihub/crm-core/retention/retention-evaluation.service';
 import { RetentionIngestService } from '@omnihub/crm-core/retention/retention-ingest.service';
 import type { DataSource } from 'typeorm';
-import { openTestDatabase, testChannels } from './support/test-database';
+import { inboundSms, ingestAsWorker, openTestDatabase, openTestPool, testChannels } from './support/test-database';
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
@@ -24,11 +22,7 @@ describe('plans of the retention step (PostgreSQL)', () => {
     await db.query('INSERT INTO customers (name) SELECT NULL FROM generate_series(1, 3000)');
     await db.query('ANALYZE customers');
     // One connection, so that its prepared statements are the ones counted.
-    one = await openDataSource({
-      url: (db.options as { url: string }).url,
-      poolSize: 1,
-      timeouts: { connectMs: 5000, statementMs: 30_000, idleInTransactionMs: 60_000 },
-    });
+    one = await openTestPool(db, 1);
   });
   afterAll(async () => {
     await one?.destroy();
@@ -43,28 +37,12 @@ describe('plans of the retention step (PostgreSQL)', () => {
     for (let customer = 0; customer < 7; customer++) {
       const phone = `+4477009${String(customer).padStart(5, '0')}`;
       for (const days of [20, 10, 2]) {
-        const key = `SM${phone.slice(1)}${days}`;
-        const item: InboundInteraction = {
-          channel: 'sms',
-          direction: 'inbound',
-          kind: 'message',
-          identity: { channel: 'phone', address: phone },
-          externalId: key,
-          idempotencyKey: key,
-          occurredAt: daysAgo(days),
-          text: 'this is unacceptable',
-          metadata: {},
-        };
-        const outcome = await ingest.ingest(item, { factsAt: NOW });
-        if (outcome.status !== 'created') throw new Error('expected a new interaction');
-        await retention.afterIngest(item, {
-          customerId: outcome.customer.id,
-          intent: outcome.interaction.intent ?? null,
-          stage: outcome.customer.lifecycleStage,
-          acquisitionStep: outcome.customer.acquisitionStep,
-          stageBeforeRisk: outcome.customer.stageBeforeRisk,
-          facts: outcome.facts,
-        });
+        await ingestAsWorker(
+          ingest,
+          retention,
+          inboundSms(phone, `SM${phone.slice(1)}${days}`, daysAgo(days), 'this is unacceptable'),
+          NOW,
+        );
       }
     }
     expect(await one.query(`SELECT count(*)::int AS n FROM retention_tasks WHERE status = 'open'`)).toEqual([{ n: 7 }]);

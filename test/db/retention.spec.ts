@@ -14,7 +14,7 @@ import { RetentionScanService } from '@omnihub/crm-core/retention/retention-scan
 import { DefectionService } from '@omnihub/crm-core/defection/defection.service';
 import { ExtensionService } from '@omnihub/crm-core/extension/extension.service';
 import type { DataSource } from 'typeorm';
-import { openTestDatabase, testChannels } from './support/test-database';
+import { inboundSms, ingestAsWorker, openTestDatabase, testChannels } from './support/test-database';
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const DAY = 86_400_000;
@@ -51,31 +51,8 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
   const newPhone = () => `+4477001${String(++sequence).padStart(5, '0')}`;
 
   async function message(phone: string, occurredAt: string, text = 'hello there', overrides: Partial<InboundInteraction> = {}) {
-    const key = `SM${String(++sequence).padStart(32, '0')}`;
-    const item: InboundInteraction = {
-      channel: 'sms',
-      direction: 'inbound',
-      kind: 'message',
-      identity: { channel: 'phone', address: phone },
-      externalId: key,
-      idempotencyKey: key,
-      occurredAt,
-      text,
-      metadata: {},
-      ...overrides,
-    };
-    // As the worker calls them: a complaint's facts come back with the ingest.
-    const outcome = await ingest.ingest(item, { factsAt: NOW });
-    if (outcome.status !== 'created') throw new Error('expected a new interaction');
-    const retention = await afterIngest.afterIngest(item, {
-      customerId: outcome.customer.id,
-      intent: outcome.interaction.intent ?? null,
-      stage: outcome.customer.lifecycleStage,
-      acquisitionStep: outcome.customer.acquisitionStep,
-      stageBeforeRisk: outcome.customer.stageBeforeRisk,
-      facts: outcome.facts,
-    });
-    return { customerId: outcome.customer.id, retention };
+    const item = { ...inboundSms(phone, `SM${String(++sequence).padStart(32, '0')}`, occurredAt, text), ...overrides };
+    return ingestAsWorker(ingest, afterIngest, item, NOW);
   }
 
   /** `count` messages, one every `everyDays` days, the last one `lastDaysAgo` days ago. */
@@ -294,17 +271,7 @@ describe('retention rules (PostgreSQL, pinned clock)', () => {
     // Days 0-200: in and out of every window the signs compare, a complaint now and then.
     for (const days of [200, 170, 120, 75, 45, 31, 29, 10, 1])
       await message(phone, daysAgo(days), days % 2 ? 'this is unacceptable' : 'hello');
-    const item: InboundInteraction = {
-      channel: 'sms',
-      direction: 'inbound',
-      kind: 'message',
-      identity: { channel: 'phone', address: phone },
-      externalId: `SM${String(++sequence).padStart(32, '0')}`,
-      idempotencyKey: `SM${String(sequence).padStart(32, '0')}`,
-      occurredAt: daysAgo(0),
-      text: 'still broken, I want a refund',
-      metadata: {},
-    };
+    const item = inboundSms(phone, `SM${String(++sequence).padStart(32, '0')}`, daysAgo(0), 'still broken, I want a refund');
     const outcome = await ingest.ingest(item, { factsAt: NOW });
     if (outcome.status !== 'created' || !outcome.facts) throw new Error('expected a new complaint with its facts');
     const [read] = await readCustomerFacts(db, [outcome.customer.id], NOW, 'ingest', DEFAULT_ATTRITION_THRESHOLDS);

@@ -15,6 +15,7 @@ export * from './conversations/conversations.service';
 export * from './interactions/interaction.view';
 export * from './interactions/intent.rules';
 export * from './interactions/interaction-ingest.service';
+export * from './interactions/ingest-batcher';
 export * from './interactions/intent-override.service';
 export * from './outbound/delivery-status.rules';
 export * from './outbound/outbound-message.errors';

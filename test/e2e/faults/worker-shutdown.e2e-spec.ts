@@ -70,7 +70,12 @@ describe('worker stopped with SIGTERM under load', () => {
     await blocker.query('LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
     const blockedJobs = () =>
       hub.count("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    await waitFor('every running job to wait on the lock', async () => (await blockedJobs()) === CONCURRENCY);
+    // The running jobs' writes go in at most two statements at a time (the worker's group
+    // commit): those wait on the lock, and the other running jobs wait for them.
+    await waitFor(
+      'the running jobs to wait on the lock',
+      async () => (await blockedJobs()) >= 1 && (await queue.counts()).active === CONCURRENCY,
+    );
 
     const stopping = hub.worker!.stop('SIGTERM', 30_000);
     await waitFor('the worker to begin its shutdown', () => /closing \d+ queue workers/.test(hub.worker!.log));

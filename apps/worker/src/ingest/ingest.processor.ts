@@ -3,6 +3,7 @@ import { Logger, type OnModuleInit } from '@nestjs/common';
 import {
   HubMetrics,
   INGEST_QUEUE,
+  IngestBatcher,
   InteractionIngestService,
   RetentionIngestService,
   SatisfactionService,
@@ -27,6 +28,8 @@ type IngestResult = { interactionId: string; duplicate?: true };
 @Processor(INGEST_QUEUE, { ...JOB_LOCKS, settings: WORKER_SETTINGS })
 export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> implements OnModuleInit {
   private readonly logger = new Logger(IngestProcessor.name);
+  /** This queue's jobs in flight share round trips to PostgreSQL (group commit). */
+  private readonly batches: IngestBatcher;
 
   constructor(
     private readonly ingestion: InteractionIngestService,
@@ -38,6 +41,7 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
     failedJobs: FailedJobsRecorder,
   ) {
     super(failedJobs);
+    this.batches = new IngestBatcher(ingestion);
   }
 
   onModuleInit(): void {
@@ -46,7 +50,7 @@ export class IngestProcessor extends ParkingWorkerHost<IngestJob, IngestResult> 
 
   protected async handle(job: Job<IngestJob>): Promise<IngestResult> {
     // A complaint's facts come back with the ingest, as of now: its evaluation reads nothing more.
-    const outcome = await this.ingestion.ingest(job.data, { factsAt: new Date() });
+    const outcome = await this.batches.ingest(job.data, { factsAt: new Date() });
     this.metrics.observeIngestLag(job.timestamp);
     if (outcome.status === 'duplicate') {
       // A retry (or a job taken over from a dead worker) may find its own earlier run's write,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { interactionIdOf, type ChannelRegistry, type InboundInteraction, type Intent, type SqlClient } from '@omnihub/channels';
-import type { PoolClient } from 'pg';
+import { DatabaseError, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { queryPrepared } from '../database/sql';
 import {
@@ -182,30 +182,33 @@ export class InteractionIngestService {
    * They go in one statement and one transaction, which costs PostgreSQL about a quarter less per
    * item than a statement each (pgbench, 8 items a statement). Items are written in the order of
    * their identities, so two batches lock their customers in the same order; an item with a
-   * channel rule of its own goes alone. If the statement fails (one item the database refuses, a
-   * deadlock, an outage), every item is tried alone, so each is told its own error.
+   * channel rule of its own goes alone. If the database refuses the statement (one item it cannot
+   * store, a deadlock), every item is tried alone, so each is told its own error.
    */
   async ingestMany(
     requests: ReadonlyArray<{ item: IdentifiedInteraction; options?: IngestOptions }>,
   ): Promise<PromiseSettledResult<IngestOutcome>[]> {
     const prepared = requests.map(({ item, options }) => this.prepare(item, options));
     const together = prepared.filter((p) => !p.write).sort((x, y) => compareIdentities(x.item, y.item));
-    const outcomes = new Map<PreparedItem, IngestOutcome>();
+    const outcomes = new Map<PreparedItem, PromiseSettledResult<IngestOutcome>>();
     if (together.length > 1) {
       try {
         const rows = await queryPrepared<IngestRow & { r_ord: number }>(this.db, INGEST_BATCH.name, INGEST_BATCH.text, [
           JSON.stringify(together.map((p) => p.params)),
         ]);
-        for (const row of rows) outcomes.set(together[row.r_ord - 1], outcomeOf(row, together[row.r_ord - 1]));
-        for (const p of together) if (!outcomes.has(p)) outcomes.set(p, { status: 'duplicate', interactionId: p.id });
-      } catch {
+        for (const row of rows) outcomes.set(together[row.r_ord - 1], fulfilled(outcomeOf(row, together[row.r_ord - 1])));
+        for (const p of together) if (!outcomes.has(p)) outcomes.set(p, fulfilled({ status: 'duplicate', interactionId: p.id }));
+      } catch (error) {
         outcomes.clear();
+        // Without the server's answer the batch may have committed: each job retries through its
+        // queue instead, and its retry finds its item stored and publishes its events again.
+        if (!(error instanceof DatabaseError)) for (const p of together) outcomes.set(p, rejected(error));
       }
     }
     const settled: PromiseSettledResult<IngestOutcome>[] = [];
     for (const [i, p] of prepared.entries()) {
       const done = outcomes.get(p);
-      settled.push(done ? fulfilled(done) : await this.ingest(p.item, requests[i].options).then(fulfilled, rejected));
+      settled.push(done ?? (await this.ingest(p.item, requests[i].options).then(fulfilled, rejected)));
     }
     return settled;
   }

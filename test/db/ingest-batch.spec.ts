@@ -1,8 +1,11 @@
 import type { InboundInteraction } from '@omnihub/channels';
 import { IngestBatcher } from '@omnihub/crm-core/interactions/ingest-batcher';
 import { InteractionIngestService, type IngestOutcome } from '@omnihub/crm-core/interactions/interaction-ingest.service';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { inboundSms, openTestDatabase, testChannels } from './support/test-database';
+import { TcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait-for';
+import { inboundSms, openTestDatabase, openTestPool, testChannels } from './support/test-database';
 
 let sequence = 0;
 const phone = () => `+4477008${String(++sequence).padStart(5, '0')}`;
@@ -86,6 +89,38 @@ describe('ingesting several items at once (PostgreSQL)', () => {
 
     results.forEach(created);
     expect((await db.query('SELECT opted_out FROM sms_opt_outs WHERE phone = $1', [from]))[0]).toEqual({ opted_out: true });
+  });
+
+  it('fails every item of a batch whose connection is lost before an answer (it may have committed), trying none alone', async () => {
+    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL((db.options as { url: string }).url).port || 5432) });
+    const viaProxy = await openTestPool(db, 2, (url) => proxy.proxied(url));
+    const blocker = new Client({ connectionString: (db.options as { url: string }).url });
+    await blocker.connect();
+    try {
+      // The batch waits on the lock; the connection is then reset, and the proxy open again at once.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
+      const results = new InteractionIngestService(viaProxy, testChannels()).ingestMany([{ item: sms(phone()) }, { item: sms(phone()) }]);
+      await waitFor(
+        'the batch to wait on the lock',
+        async () =>
+          Number(
+            (
+              await db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+            )[0].n,
+          ) > 0,
+      );
+      await proxy.cut();
+      await proxy.restore();
+      // Tried alone, the items would now wait on the lock (still held) through the restored proxy.
+      const settled = await results;
+      expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+      await viaProxy.destroy();
+      await proxy.cut();
+    }
   });
 
   describe('the group commit', () => {
